@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Numerical modules are always compiled with optimization (also in `swift test`'s debug
+// build): unoptimized SIMD code is 10-100x slower and would make statistical tests slow.
+// On x86_64 hosts we generate AVX2 + FMA code (x86-64-v3) and define RESNET_FMA so that
+// kernels use fused multiply-adds; elsewhere the code stays portable (see PERFORMANCE notes
+// in DESIGN.md: `.addingProduct` on a baseline build becomes a libm call per lane).
+#if arch(x86_64)
+let cpuFlags: [String] = ["-Xcc", "-march=x86-64-v3", "-D", "RESNET_FMA"]
+#else
+let cpuFlags: [String] = []
+#endif
+
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-O"] + cpuFlags),
+]
+let toolSettings: [SwiftSetting] = [
+    .unsafeFlags(cpuFlags),
+]
+
+let package = Package(
+    name: "ResNetScaling",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ResNetScaling", targets: ["ResNetScaling"]),
+        .executable(name: "resnet-scaling", targets: ["ResNetScalingCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Contiguous Float matrices and the hot kernels (GEMM, matrix-vector, elementwise).
+        .target(name: "DenseKernels", swiftSettings: numericSettings),
+        // Counter-based random streams and samplers of random processes.
+        .target(name: "Stochastic", swiftSettings: numericSettings),
+        // The ResNet models: layers, activations, scaling, forward and backward passes.
+        .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic"], swiftSettings: numericSettings),
+        // Experiments at initialization: probes, sweeps, summaries, theory oracles.
+        .target(name: "SignalPropagation", dependencies: ["ResNets", "DenseKernels", "Stochastic"], swiftSettings: numericSettings),
+        // Plain SVG figures: line plots with bands, histograms, heatmaps.
+        .target(name: "Plots", swiftSettings: toolSettings),
+        // Umbrella module re-exporting the library.
+        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots"]),
+        // The `resnet-scaling` command-line tool: parses, validates, calls the library.
+        .executableTarget(
+            name: "ResNetScalingCLI",
+            dependencies: ["ResNetScaling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: toolSettings
+        ),
+        .testTarget(name: "DenseKernelsTests", dependencies: ["DenseKernels"], swiftSettings: numericSettings),
+        .testTarget(name: "StochasticTests", dependencies: ["Stochastic"], swiftSettings: numericSettings),
+        .testTarget(name: "ResNetsTests", dependencies: ["ResNets", "DenseKernels", "Stochastic"], swiftSettings: numericSettings),
+        .testTarget(name: "SignalPropagationTests", dependencies: ["SignalPropagation", "ResNets", "Stochastic"], swiftSettings: numericSettings),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,6 @@
+// The ResNetScaling library: one import for the whole toolkit.
+@_exported import DenseKernels
+@_exported import Stochastic
+@_exported import ResNets
+@_exported import SignalPropagation
+@_exported import Plots

@@ -1,0 +1,4 @@
+import ArgumentParser
+import ResNetScaling
+struct Placeholder: ParsableCommand {}
+Placeholder.main()

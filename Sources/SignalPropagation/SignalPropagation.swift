@@ -1,0 +1,1 @@
+// Placeholder: the SignalPropagation module.
