@@ -1,0 +1,52 @@
+import Foundation
+import ResNets
+
+/// Values of one axis of an experiment grid, written as a list `a,b,c` or an inclusive
+/// linspace `start:stop:count` (like numpy.linspace).
+public enum AxisParser {
+    /// Parses a list or linspace of real numbers. `flag` names the setting in errors.
+    public static func values(_ text: String, flag: String) throws -> [Double] {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let accepted = "a list like 0.25,0.5,1 or an inclusive range start:stop:count like 10:1000:10"
+        guard !trimmed.isEmpty else { throw ConfigurationError(setting: flag, "is empty; expected \(accepted)") }
+        if trimmed.contains(":") {
+            let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 3, let start = Double(parts[0]), let stop = Double(parts[1]), let count = Int(parts[2]) else {
+                throw ConfigurationError(setting: flag, "malformed range '\(text)'; expected \(accepted)")
+            }
+            guard start.isFinite, stop.isFinite else {
+                throw ConfigurationError(setting: flag, "range bounds must be finite numbers, got '\(text)'")
+            }
+            guard count >= 1 else { throw ConfigurationError(setting: flag, "range count must be at least 1, got \(count)") }
+            if count == 1 { return [start] }
+            // numpy.linspace: start + i·step, with the last point exactly `stop`.
+            let step = (stop - start) / Double(count - 1)
+            return (0..<count).map { $0 == count - 1 ? stop : start + Double($0) * step }
+        }
+        return try trimmed.split(separator: ",", omittingEmptySubsequences: false).map { item in
+            let s = item.trimmingCharacters(in: .whitespaces)
+            guard let value = Double(s) else {
+                throw ConfigurationError(setting: flag, "'\(s)' is not a number in '\(text)'; expected \(accepted)")
+            }
+            guard value.isFinite else { throw ConfigurationError(setting: flag, "values must be finite numbers, got '\(s)'") }
+            return value
+        }
+    }
+
+    /// Parses an axis of positive integers (e.g. depths); a linspace is rounded to the
+    /// nearest integers as numpy's `linspace(...).astype(int)` users expect, duplicates removed.
+    public static func positiveIntegers(_ text: String, flag: String) throws -> [Int] {
+        let values = try values(text, flag: flag)
+        var result: [Int] = []
+        for v in values {
+            let isRange = text.contains(":")
+            guard isRange || v == v.rounded() else {
+                throw ConfigurationError(setting: flag, "must be whole numbers, got \(formatCompact(v))")
+            }
+            let n = Int(v.rounded())
+            guard n >= 1 else { throw ConfigurationError(setting: flag, "must be positive integers, got \(formatCompact(v))") }
+            if !result.contains(n) { result.append(n) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,43 @@
+import ResNets
+
+/// Everything that defines an experiment at initialization (figures 1–3): the model, the
+/// grid of depths × β, how many independent models per depth and inputs per model.
+public struct SimulationSpec: Equatable, Sendable {
+    public var variant: ResidualVariant = .res3
+    public var activation: Activation = .relu
+    public var initialization: Initialization = .iidUniform
+    public var width: Int = 40
+    public var inputDimension: Int = 64
+    public var outputDimension: Int = 1
+    public var depths: [Int] = [10, 120, 230, 340, 450, 560, 670, 780, 890, 1000]
+    public var betas: [Double] = [0.25, 0.5, 1]
+    /// Independent models per depth; a model's weights serve every β.
+    public var samples: Int = 50
+    /// Inputs x ~ U[0,1]^{n_in} per model, the same inputs for every β.
+    public var inputsPerModel: Int = 1
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// Throws a `ConfigurationError` naming the first setting out of range.
+    public func validate() throws {
+        _ = try ResNetConfiguration(variant: variant, activation: activation, width: width, depth: 1,
+                                    inputDimension: inputDimension, outputDimension: outputDimension)
+        if depths.isEmpty { throw ConfigurationError(setting: "depth", "needs at least one value") }
+        if let bad = depths.first(where: { $0 < 1 }) {
+            throw ConfigurationError(setting: "depth", "depths must be positive integers, got \(bad)")
+        }
+        if betas.isEmpty { throw ConfigurationError(setting: "beta", "needs at least one value") }
+        if let bad = betas.first(where: { !$0.isFinite }) {
+            throw ConfigurationError(setting: "beta", "β must be a finite number, got \(formatCompact(bad))")
+        }
+        if samples < 1 { throw ConfigurationError(setting: "samples", "must be a positive integer, got \(samples)") }
+        if inputsPerModel < 1 { throw ConfigurationError(setting: "inputs", "must be a positive integer, got \(inputsPerModel)") }
+    }
+
+    /// The architecture at one depth.
+    public func configuration(depth: Int) throws -> ResNetConfiguration {
+        try ResNetConfiguration(variant: variant, activation: activation, width: width, depth: depth,
+                                inputDimension: inputDimension, outputDimension: outputDimension)
+    }
+}

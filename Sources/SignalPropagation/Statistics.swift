@@ -1,0 +1,82 @@
+/// Summary statistics that treat non-finite values as data (explosion), never dropping them.
+public enum Statistics {
+    /// Arithmetic mean; +∞ or NaN if any value is.
+    public static func mean(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        return values.reduce(0, +) / Double(values.count)
+    }
+
+    /// Sample standard deviation (n − 1 denominator); NaN for fewer than two values.
+    public static func standardDeviation(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return .nan }
+        let m = mean(values)
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
+
+    /// Linear-interpolation quantile (numpy's default) with NaN ordered as +∞, so that a
+    /// median over exploded runs reads as explosion rather than disappearing.
+    public static func quantile(_ values: [Double], _ q: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.map { $0.isNaN ? Double.infinity : $0 }.sorted()
+        let position = q * Double(sorted.count - 1)
+        let lo = Int(position.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        let t = position - Double(lo)
+        if t == 0 || sorted[lo] == sorted[hi] { return sorted[lo] }
+        return sorted[lo] + t * (sorted[hi] - sorted[lo])
+    }
+
+    public static func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
+
+    /// Mean ± 1.96 standard errors (normal approximation of the 95% interval of the mean).
+    public static func confidenceInterval95(_ values: [Double]) -> (lower: Double, upper: Double) {
+        let m = mean(values)
+        guard values.count > 1, m.isFinite else { return (m, m) }
+        let half = 1.96 * standardDeviation(values) / Double(values.count).squareRoot()
+        return (m - half, m + half)
+    }
+}
+
+/// Per (depth, β) summary of a simulation.
+public struct SummaryRow: Equatable, Sendable {
+    public var depth: Int
+    public var beta: Double
+    public var count: Int
+    public var nonFinite: Int
+    public var hDiffMedian: Double
+    public var hDiffMean: Double
+    public var gradDiffMedian: Double
+    public var gradDiffMean: Double
+    public var hRatioMedian: Double
+    public var gradRatioMedian: Double
+}
+
+extension SimulationResult {
+    /// The records of one (depth, β), in record order.
+    public func records(depth: Int, beta: Double) -> [ProbeRecord] {
+        records.filter { $0.depth == depth && $0.beta == beta }
+    }
+
+    /// One row per depth × β, in the order of the spec's axes.
+    public func summary() -> [SummaryRow] {
+        var groups: [Key: [ProbeRecord]] = [:]
+        for r in records { groups[Key(depth: r.depth, beta: r.beta), default: []].append(r) }
+        var rows: [SummaryRow] = []
+        for depth in spec.depths {
+            for beta in spec.betas {
+                let g = groups[Key(depth: depth, beta: beta)] ?? []
+                let hd = g.map(\.metrics.hDiff), gd = g.map(\.metrics.gradDiff)
+                let nonFinite = g.filter {
+                    !($0.metrics.hDiff.isFinite && $0.metrics.gradDiff.isFinite && $0.metrics.hRatio.isFinite && $0.metrics.gradRatio.isFinite)
+                }.count
+                rows.append(SummaryRow(depth: depth, beta: beta, count: g.count, nonFinite: nonFinite,
+                                       hDiffMedian: Statistics.median(hd), hDiffMean: Statistics.mean(hd),
+                                       gradDiffMedian: Statistics.median(gd), gradDiffMean: Statistics.mean(gd),
+                                       hRatioMedian: Statistics.median(g.map(\.metrics.hRatio)),
+                                       gradRatioMedian: Statistics.median(g.map(\.metrics.gradRatio))))
+            }
+        }
+        return rows
+    }
+
+    private struct Key: Hashable { let depth: Int; let beta: Double }
+}
