@@ -1,0 +1,306 @@
+import Foundation
+
+/// A curve drawn over a heatmap in data coordinates (e.g. a measured boundary β*(H), or the
+/// reference lines β = 1/2 and β = H). Non-finite points break the curve.
+public struct HeatmapOverlay: Sendable {
+    /// Legend label (empty = not in the legend).
+    public var label: String
+    public var x: [Double]
+    public var y: [Double]
+    public var color: RGBColor
+    public var width: Double
+    /// Dash pattern in px; empty = solid.
+    public var dash: [Double]
+    public var marker: MarkerShape?
+
+    /// Creates an overlay curve.
+    public init(label: String = "", x: [Double], y: [Double], color: RGBColor = .black, width: Double = 2,
+                dash: [Double] = [], marker: MarkerShape? = nil) {
+        self.label = label
+        self.x = x
+        self.y = y
+        self.color = color
+        self.width = width
+        self.dash = dash
+        self.marker = marker
+    }
+}
+
+/// How heatmap cells with non-finite values are coloured.
+public enum NonFiniteStyle: Hashable, Sendable {
+    /// +∞ and NaN take the top colour of the map (saturated), −∞ the bottom colour.
+    case saturate
+    /// Every non-finite cell takes this colour (an "explosion" colour).
+    case color(RGBColor)
+}
+
+/// A heatmap of `values[row][col]`: columns are placed at `x[col]` (rightward), rows at
+/// `y[row]` (upward). Values are coloured through a colour map clipped to [vmin, vmax]; a
+/// colour bar with ticks is drawn to the right; non-finite cells are coloured per
+/// `nonFinite` and counted in the legend under the plot, next to the overlay curves.
+///
+/// ```swift
+/// let fwd = HeatmapPanel(title: "forward", x: betas, y: hursts, values: log10Diff,
+///                        colorMap: .blueWhiteRed, vmin: -1, vmax: 1,
+///                        xLabel: "β", yLabel: "H", colorbarLabel: "log10 rel. diff.",
+///                        overlays: [HeatmapOverlay(label: "β = 1/2", x: [0.5, 0.5], y: [0, 1], dash: [5, 3]),
+///                                   HeatmapOverlay(label: "β = H", x: [0, 1], y: [0, 1], dash: [2, 2])])
+/// let svg = Figure(columns: 2, panels: [.heatmap(fwd), .heatmap(grad)]).svg()
+/// ```
+public struct HeatmapPanel: Sendable {
+    public var title: String
+    public var subtitle: String?
+    /// Column coordinates (one per column), increasing.
+    public var x: [Double]
+    /// Row coordinates (one per row), increasing upward.
+    public var y: [Double]
+    /// `values[row][col]`; missing entries of ragged rows are drawn light grey and counted.
+    public var values: [[Double]]
+    public var colorMap: ColorMap
+    /// Bottom of the colour scale (nil = minimum finite value).
+    public var vmin: Double?
+    /// Top of the colour scale (nil = maximum finite value).
+    public var vmax: Double?
+    public var xLabel: String
+    public var yLabel: String
+    public var colorbarLabel: String
+    public var overlays: [HeatmapOverlay]
+    public var nonFinite: NonFiniteStyle
+    /// Write each cell's value in it (when cells are large enough).
+    public var annotateCells: Bool
+
+    /// Creates a heatmap panel.
+    public init(title: String = "", subtitle: String? = nil, x: [Double], y: [Double], values: [[Double]],
+                colorMap: ColorMap = .blueWhiteRed, vmin: Double? = nil, vmax: Double? = nil, xLabel: String = "",
+                yLabel: String = "", colorbarLabel: String = "", overlays: [HeatmapOverlay] = [],
+                nonFinite: NonFiniteStyle = .saturate, annotateCells: Bool = false) {
+        self.title = title
+        self.subtitle = subtitle
+        self.x = x
+        self.y = y
+        self.values = values
+        self.colorMap = colorMap
+        self.vmin = vmin
+        self.vmax = vmax
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.colorbarLabel = colorbarLabel
+        self.overlays = overlays
+        self.nonFinite = nonFinite
+        self.annotateCells = annotateCells
+    }
+
+    /// Renders this panel alone as an SVG document.
+    public func svg(plotWidth: Double = 360, plotHeight: Double = 280, style: FigureStyle = FigureStyle()) -> String {
+        Figure(panels: [.heatmap(self)], plotWidth: plotWidth, plotHeight: plotHeight, style: style).svg()
+    }
+
+    /// Number of cells (within the x × y grid) whose value is NaN or ±∞.
+    public var nonFiniteCount: Int {
+        var n = 0
+        for r in 0..<y.count where r < values.count {
+            for c in 0..<min(x.count, values[r].count) where !values[r][c].isFinite { n += 1 }
+        }
+        return n
+    }
+
+    /// Number of grid cells with no value (ragged or short `values`).
+    public var missingCount: Int {
+        var n = 0
+        for r in 0..<y.count { n += max(0, x.count - (r < values.count ? min(values[r].count, x.count) : 0)) }
+        return n
+    }
+
+    /// The colour range actually used: [vmin, vmax] with defaults from the finite values.
+    public var colorRange: (vmin: Double, vmax: Double) {
+        var lo = Double.infinity, hi = -Double.infinity
+        for row in values { for v in row where v.isFinite { lo = min(lo, v); hi = max(hi, v) } }
+        if !lo.isFinite { lo = 0; hi = 1 }
+        var a = (vmin?.isFinite == true) ? vmin! : lo
+        var b = (vmax?.isFinite == true) ? vmax! : hi
+        if a > b { swap(&a, &b) }
+        if a == b { a -= 0.5; b += 0.5 }
+        return (a, b)
+    }
+
+    /// The fill colour of one value under this panel's map, range and non-finite style.
+    public func cellColor(_ v: Double) -> RGBColor {
+        let (a, b) = colorRange
+        if !v.isFinite, case .color(let c) = nonFinite { return c }
+        return colorMap.color(for: v, vmin: a, vmax: b)
+    }
+
+    /// Cell edges from centres: midpoints, extrapolated by half a spacing at both ends.
+    static func edges(_ centers: [Double]) -> [Double] {
+        let c = centers.map { $0.isFinite ? $0 : 0 }
+        if c.isEmpty { return [0, 1] }
+        if c.count == 1 { return [c[0] - 0.5, c[0] + 0.5] }
+        var e = [c[0] - (c[1] - c[0]) / 2]
+        for i in 1..<c.count { e.append((c[i - 1] + c[i]) / 2) }
+        e.append(c[c.count - 1] + (c[c.count - 1] - c[c.count - 2]) / 2)
+        return e
+    }
+
+    var legendEntries: [LegendEntry] {
+        var out: [LegendEntry] = []
+        for o in overlays where !o.label.isEmpty {
+            out.append(LegendEntry(label: o.label, swatch: .line(color: o.color.hex, width: o.width, dash: dashString(o.dash),
+                                                                 marker: o.marker, band: false, bandOpacity: 0)))
+        }
+        let n = nonFiniteCount
+        if n > 0 {
+            let how: String
+            let swatch: RGBColor
+            switch nonFinite {
+            case .saturate:
+                how = "+inf/nan shown as top colour"
+                swatch = colorMap.color(at: 1)
+            case .color(let c):
+                how = "shown in \(c.hex)"
+                swatch = c
+            }
+            out.append(LegendEntry(label: "\(n) non-finite cell\(n == 1 ? "" : "s") (\(how))",
+                                   swatch: .patch(color: swatch.hex, opacity: 1)))
+        }
+        if missingCount > 0 {
+            out.append(LegendEntry(label: "\(missingCount) missing cell\(missingCount == 1 ? "" : "s")",
+                                   swatch: .patch(color: "#dddddd", opacity: 1)))
+        }
+        return out
+    }
+
+    func layout(plotWidth: Double, plotHeight: Double, style: FigureStyle) -> PanelLayout {
+        let xe = HeatmapPanel.edges(x), ye = HeatmapPanel.edges(y)
+        let xAxis = Axis(label: xLabel, grid: false), yAxis = Axis(label: yLabel, grid: false)
+        let xr = (xe.min()!, xe.max()!), yr = (ye.min()!, ye.max()!)
+        var notes: [String] = []
+        if let subtitle, !subtitle.isEmpty { notes.append(subtitle) }
+        let frame = XYFrame(title: title, notes: notes, xAxis: xAxis, yAxis: yAxis,
+                            xRange: xr.0 < xr.1 ? xr : (xr.0 - 0.5, xr.0 + 0.5),
+                            yRange: yr.0 < yr.1 ? yr : (yr.0 - 0.5, yr.0 + 0.5),
+                            plotWidth: plotWidth, plotHeight: plotHeight, style: style, drawGrid: false)
+        let (vlo, vhi) = colorRange
+        let cbTicks = Ticks.linear(min: vlo, max: vhi, targetCount: max(2, Int(plotHeight / 40)))
+        let cbLabels = cbTicks.map { NumberFormat.compact($0, significantDigits: 6) }
+        let cbLabelW = cbLabels.map { estimatedTextWidth($0, size: style.tickSize) }.max() ?? 0
+        let cbGap = 14.0, cbWidth = 14.0
+        var margins = frame.margins
+        margins.right = max(margins.right, cbGap + cbWidth + 5 + 3 + cbLabelW
+                            + (colorbarLabel.isEmpty ? 0 : 8 + style.labelSize) + 8)
+        // Legend rows under the x label, wrapped to the panel width.
+        let entries = legendEntries
+        let legend = Legend(entries: entries, style: style)
+        let availW = plotWidth + margins.right
+        var rows: [[(LegendEntry, Double)]] = []
+        var rowW = 0.0
+        for e in entries {
+            let w = legend.swatchWidth + 6 + estimatedTextWidth(e.label, size: style.tickSize) + 16
+            if rows.isEmpty || rowW + w > availW {
+                rows.append([])
+                rowW = 0
+            }
+            rows[rows.count - 1].append((e, w))
+            rowW += w
+        }
+        let legendTop = margins.bottom
+        if !rows.isEmpty { margins.bottom += 4 + Double(rows.count) * legend.rowHeight }
+        let ownTop = margins.top
+        let panel = self
+        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id in
+            let (xm, ym) = frame.maps(plot)
+            let clip = frame.defineClip(&b, plot, id: id + "-clip")
+            b.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
+            for r in 0..<panel.y.count {
+                let row = r < panel.values.count ? panel.values[r] : []
+                let ya = ym.pixel(ye[r]) ?? plot.maxY, yb = ym.pixel(ye[r + 1]) ?? plot.y
+                for c in 0..<panel.x.count {
+                    let xa = xm.pixel(xe[c]) ?? plot.x, xb = xm.pixel(xe[c + 1]) ?? plot.maxX
+                    let rect = Rect(x: min(xa, xb), y: min(ya, yb), width: abs(xb - xa) + 0.01, height: abs(yb - ya) + 0.01)
+                    if c < row.count {
+                        let v = row[c]
+                        let col = panel.cellColor(v)
+                        b.rect(rect, fill: col.hex, cls: v.isFinite ? "cell" : "cell nonfinite",
+                               extra: [("data-value", NumberFormat.compact(v, significantDigits: 6))])
+                        if panel.annotateCells && rect.width >= 26 && rect.height >= style.tickSize + 2 {
+                            b.text(NumberFormat.compact(v, significantDigits: 2), x: rect.x + rect.width / 2,
+                                   y: rect.y + rect.height / 2 + style.tickSize * 0.33, size: min(style.tickSize, rect.height * 0.6),
+                                   anchor: .middle, fill: col.luminance > 0.55 ? "#111111" : "#ffffff", cls: "cell-label")
+                        }
+                    } else {
+                        b.rect(rect, fill: "#dddddd", cls: "cell missing")
+                    }
+                }
+            }
+            b.close("g")
+            b.open("g", [("class", "overlays"), ("clip-path", clip)])
+            for o in panel.overlays {
+                var segments: [[(Double, Double)]] = []
+                var cur: [(Double, Double)] = []
+                for k in 0..<min(o.x.count, o.y.count) {
+                    if let px = xm.pixel(o.x[k]), let py = ym.pixel(o.y[k]) {
+                        cur.append((clampPixel(px), clampPixel(py)))
+                    } else if !cur.isEmpty {
+                        segments.append(cur)
+                        cur = []
+                    }
+                }
+                if !cur.isEmpty { segments.append(cur) }
+                var attrs: [(String, String)] = [("class", "overlay"), ("d", SVGBuilder.pathData(segments)), ("fill", "none"),
+                                                 ("stroke", o.color.hex), ("stroke-width", SVGBuilder.f(o.width)),
+                                                 ("stroke-linejoin", "round")]
+                if let d = dashString(o.dash) { attrs.append(("stroke-dasharray", d)) }
+                b.element("path", attrs)
+                if let m = o.marker { for s in segments { for p in s { drawMarker(&b, m, x: p.0, y: p.1, color: o.color.hex, size: 3) } } }
+            }
+            b.close("g")
+            frame.drawFrame(&b, plot, ownTop: ownTop)
+            if panel.x.isEmpty || panel.y.isEmpty {
+                XYFrame.centerNote(&b, plot, "no data", style: style)
+            } else if panel.nonFiniteCount == panel.x.count * panel.y.count {
+                XYFrame.centerNote(&b, plot, "all values non-finite (explosion)", style: style)
+            }
+            // Colour bar.
+            let cb = Rect(x: plot.maxX + cbGap, y: plot.y, width: cbWidth, height: plot.height)
+            b.open("g", [("class", "colorbar"), ("shape-rendering", "crispEdges")])
+            let steps = 64
+            for i in 0..<steps {
+                let t = (Double(i) + 0.5) / Double(steps)
+                let y0 = cb.maxY - Double(i + 1) * cb.height / Double(steps)
+                b.rect(Rect(x: cb.x, y: y0, width: cb.width, height: cb.height / Double(steps) + 0.3),
+                       fill: panel.colorMap.color(at: t).hex, cls: "colorbar-step")
+            }
+            b.close("g")
+            b.rect(cb, fill: "none", stroke: style.foreground.hex, strokeWidth: 0.8, cls: "colorbar-frame")
+            for (v, label) in zip(cbTicks, cbLabels) {
+                let p = cb.maxY - (v - vlo) / (vhi - vlo) * cb.height
+                b.line(cb.maxX, p, cb.maxX + 4, p, stroke: style.foreground.hex, width: 1)
+                b.text(label, x: cb.maxX + 7, y: p + style.tickSize * 0.35, size: style.tickSize, fill: style.foreground.hex,
+                       cls: "tick-label colorbar-label")
+            }
+            if !panel.colorbarLabel.isEmpty {
+                let lx = cb.maxX + 7 + cbLabelW + 6 + style.labelSize * 0.8
+                b.text(panel.colorbarLabel, x: lx, y: cb.y + cb.height / 2, size: style.labelSize, anchor: .middle,
+                       fill: style.foreground.hex, rotate: -90, cls: "axis-label")
+            }
+            // Legend rows.
+            if !rows.isEmpty {
+                b.open("g", [("class", "legend")])
+                var yy = plot.maxY + legendTop + 2
+                for row in rows {
+                    let total = row.reduce(0) { $0 + $1.1 }
+                    var xx = plot.x + max(0, (plot.width - total) / 2)
+                    if xx + total > plot.maxX + margins.right { xx = plot.x - 10 }
+                    let cy = yy + legend.rowHeight / 2
+                    for (e, w) in row {
+                        legend.drawSwatch(&b, e.swatch, x: xx, cy: cy)
+                        b.text(e.label, x: xx + legend.swatchWidth + 6, y: cy + style.tickSize * 0.35, size: style.tickSize,
+                               fill: style.foreground.hex, cls: "legend-label")
+                        xx += w
+                    }
+                    yy += legend.rowHeight
+                }
+                b.close("g")
+            }
+        }
+    }
+}
