@@ -41,6 +41,7 @@ public struct RGBColor: Hashable, Sendable, CustomStringConvertible {
         return s
     }
 
+    /// The hex form `#rrggbb`.
     public var description: String { hex }
 
     /// Linear interpolation in sRGB: `t = 0` gives `a`, `t = 1` gives `b` (t is clamped).
@@ -57,8 +58,11 @@ public struct RGBColor: Hashable, Sendable, CustomStringConvertible {
         (0.2126 * Double(red) + 0.7152 * Double(green) + 0.0722 * Double(blue)) / 255
     }
 
+    /// Black `#000000`.
     public static let black = RGBColor(0x000000)
+    /// White `#ffffff`.
     public static let white = RGBColor(0xffffff)
+    /// Mid grey `#7f7f7f`.
     public static let gray = RGBColor(0x7f7f7f)
 }
 

@@ -11,8 +11,11 @@ import Foundation
 public struct ColorMap: Hashable, Sendable {
     /// A colour at a position in [0, 1].
     public struct Stop: Hashable, Sendable {
+        /// Position in [0, 1].
         public var position: Double
+        /// Colour at that position.
         public var color: RGBColor
+        /// Creates a stop.
         public init(_ position: Double, _ color: RGBColor) {
             self.position = position
             self.color = color

@@ -370,6 +370,7 @@ struct XYFrame {
 public enum LegendPlacement: String, Hashable, Sendable {
     /// Inside the plot area, in the corner that covers the fewest data points.
     case auto
+    /// Inside the plot area, in the named corner.
     case topLeft, topRight, bottomLeft, bottomRight
     /// Outside the plot area, to its right.
     case outsideRight
@@ -464,6 +465,7 @@ struct Legend {
 
 /// Marker shapes for line series.
 public enum MarkerShape: String, Hashable, Sendable {
+    /// Filled shapes about 6 px across.
     case circle, square, triangle, diamond
 }
 

@@ -5,12 +5,17 @@ import Foundation
 public struct HeatmapOverlay: Sendable {
     /// Legend label (empty = not in the legend).
     public var label: String
+    /// x coordinates (data units).
     public var x: [Double]
+    /// y coordinates (data units).
     public var y: [Double]
+    /// Line colour.
     public var color: RGBColor
+    /// Line width in px.
     public var width: Double
     /// Dash pattern in px; empty = solid.
     public var dash: [Double]
+    /// Marker at each point, or nil.
     public var marker: MarkerShape?
 
     /// Creates an overlay curve.
@@ -48,7 +53,9 @@ public enum NonFiniteStyle: Hashable, Sendable {
 /// let svg = Figure(columns: 2, panels: [.heatmap(fwd), .heatmap(grad)]).svg()
 /// ```
 public struct HeatmapPanel: Sendable {
+    /// Panel title.
     public var title: String
+    /// Line under the title (nil for none).
     public var subtitle: String?
     /// Column coordinates (one per column), increasing.
     public var x: [Double]
@@ -56,15 +63,21 @@ public struct HeatmapPanel: Sendable {
     public var y: [Double]
     /// `values[row][col]`; missing entries of ragged rows are drawn light grey and counted.
     public var values: [[Double]]
+    /// Colour map; values are clipped to [vmin, vmax] before lookup.
     public var colorMap: ColorMap
     /// Bottom of the colour scale (nil = minimum finite value).
     public var vmin: Double?
     /// Top of the colour scale (nil = maximum finite value).
     public var vmax: Double?
+    /// x-axis label.
     public var xLabel: String
+    /// y-axis label.
     public var yLabel: String
+    /// Label beside the colour bar.
     public var colorbarLabel: String
+    /// Curves drawn over the cells, listed in the legend.
     public var overlays: [HeatmapOverlay]
+    /// Colour of NaN/±∞ cells.
     public var nonFinite: NonFiniteStyle
     /// Write each cell's value in it (when cells are large enough).
     public var annotateCells: Bool

@@ -125,22 +125,29 @@ public struct Histogram: Hashable, Sendable {
 /// let svg = Figure(columns: 2, panels: [.histogram(p), .histogram(q)]).svg()
 /// ```
 public struct HistogramPanel: Sendable {
+    /// Panel title.
     public var title: String
     /// Line under the title (the exclusion counts follow it).
     public var subtitle: String?
+    /// Raw samples; non-finite ones are excluded and counted.
     public var samples: [Double]
+    /// Rule for the number of bins.
     public var binning: Binning
     /// Bin equally in log10 and use a log x axis.
     public var logX: Bool
     /// Explicit range in data units (nil = data min…max).
     public var range: ClosedRange<Double>?
+    /// x-axis label.
     public var xLabel: String
     /// y-axis label; nil = "count" or "density".
     public var yLabel: String?
     /// Normalize bar heights to a probability density (per unit of x, or per decade if `logX`).
     public var density: Bool
+    /// Bar colour.
     public var color: RGBColor
+    /// Vertical reference lines (e.g. a theoretical median).
     public var referenceLines: [ReferenceLine]
+    /// Where the reference-line legend goes.
     public var legend: LegendPlacement
 
     /// Creates a histogram panel.

@@ -9,7 +9,9 @@ import Foundation
 public struct LineSeries: Sendable {
     /// Legend label (empty = not in the legend).
     public var label: String
+    /// x coordinates (data units).
     public var x: [Double]
+    /// y values, e.g. means (data units).
     public var y: [Double]
     /// Lower edge of the band (same length as x), or nil for no band.
     public var lower: [Double]?
@@ -62,12 +64,17 @@ public struct LineSeries: Sendable {
 /// let svg = Figure(panels: [.line(panel)]).svg()
 /// ```
 public struct LinePanel: Sendable {
+    /// Panel title.
     public var title: String
     /// Extra line under the title (nil for none). Skip/explosion notes are added below it.
     public var subtitle: String?
+    /// Horizontal axis.
     public var xAxis: Axis
+    /// Vertical axis (linear or log10).
     public var yAxis: Axis
+    /// Curves, drawn in order (bands underneath all lines).
     public var series: [LineSeries]
+    /// Legend placement.
     public var legend: LegendPlacement
     /// Horizontal reference lines (y values).
     public var horizontalLines: [ReferenceLine]
@@ -323,13 +330,17 @@ public struct LinePanel: Sendable {
 
 /// One sequence y_k plotted against its index k (or `start + k·step`).
 public struct PathSeries: Sendable {
+    /// Legend label (empty = not in the legend).
     public var label: String
+    /// The sequence y_0, y_1, …
     public var values: [Double]
     /// x of the first value.
     public var start: Double
     /// x increment between consecutive values (e.g. 1, or 1/L for t = k/L).
     public var step: Double
+    /// Colour; nil = palette colour of the series index.
     public var color: RGBColor?
+    /// Line width in px.
     public var lineWidth: Double
 
     /// Creates a path series.
@@ -352,12 +363,19 @@ public struct PathSeries: Sendable {
 /// let svg = Figure(columns: 3, panels: [.path(panel), .path(p2), .path(p3)]).svg()
 /// ```
 public struct PathPanel: Sendable {
+    /// Panel title.
     public var title: String
+    /// Line under the title (nil for none).
     public var subtitle: String?
+    /// x-axis label.
     public var xLabel: String
+    /// y-axis label.
     public var yLabel: String
+    /// Linear or log10 y axis.
     public var yScale: AxisScale
+    /// The sequences.
     public var series: [PathSeries]
+    /// Legend placement.
     public var legend: LegendPlacement
 
     /// Creates a path panel.

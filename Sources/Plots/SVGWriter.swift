@@ -18,6 +18,7 @@ public enum SVGWriteError: Error, Equatable, CustomStringConvertible {
     /// Writing the temporary file or renaming it failed.
     case writeFailed(path: String, reason: String)
 
+    /// A readable message naming the path and the reason.
     public var description: String {
         switch self {
         case .directoryMissing(let d): return "cannot write SVG: directory '\(d)' does not exist"
@@ -58,7 +59,7 @@ public enum SVGWriter {
         }
     }
 
-    /// Writes `contents` to a file URL atomically. See ``write(_:to:)-(String,String)``.
+    /// Writes `contents` to a file URL atomically (same behaviour as the path variant).
     public static func write(_ contents: String, to url: URL) throws {
         try write(contents, to: url.path)
     }
