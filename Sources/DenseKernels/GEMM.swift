@@ -1,0 +1,410 @@
+/// Single-precision matrix products on raw row-major storage.
+///
+/// All matrices are **row-major**; a leading dimension (`lda`, `ldb`, `ldc`) is the
+/// distance in elements between the starts of two consecutive rows of the matrix *as
+/// stored*. Products are computed with an AVX2/FMA register-blocked micro-kernel
+/// (6×16 tiles, 12 SIMD8 accumulators, K blocked by 256) when the package is built with
+/// `RESNET_FMA`, and with the same code using separate multiply and add otherwise.
+/// Matrix–vector shapes (`n == 1` or `m == 1`) take a dedicated matrix–vector path.
+///
+/// The hot path never allocates on the heap for the shapes of this project: packing
+/// buffers (at most `(96 + 16) · 256 + 144` floats) come from `withUnsafeTemporaryAllocation`.
+///
+/// Shapes with `m == 0` or `n == 0` do nothing; `k == 0` sets `C = 0` (or leaves C
+/// unchanged when accumulating). Pointers to empty operands are never dereferenced.
+public enum GEMM {
+    /// Depth of a K block (the B strip of `kcMax × 16` floats stays in L1).
+    static let kcMax = 256
+
+    // MARK: - Public matrix–matrix products
+
+    /// `C = A·B`, or `C += A·B` when `accumulate` is true.
+    ///
+    /// `C[i, j] (+)= Σ_{p<k} A[i, p] · B[p, j]` for `i < m`, `j < n`, where
+    /// `A[i, p] = a[i·lda + p]` (m×k), `B[p, j] = b[p·ldb + j]` (k×n),
+    /// `C[i, j] = c[i·ldc + j]` (m×n). Requires `lda ≥ k`, `ldb ≥ n`, `ldc ≥ n`.
+    public static func multiply(m: Int, n: Int, k: Int,
+                                a: UnsafePointer<Float>, lda: Int,
+                                b: UnsafePointer<Float>, ldb: Int,
+                                c: UnsafeMutablePointer<Float>, ldc: Int,
+                                accumulate: Bool = false) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
+        precondition(lda >= k && ldb >= n && ldc >= n, "GEMM.multiply: leading dimension too small")
+        if handleDegenerate(m: m, n: n, k: k, c: c, ldc: ldc, accumulate: accumulate) { return }
+        if n == 1 {
+            // y[m] = A · x with x[p] = b[p·ldb]
+            matvecStrided(rows: m, cols: k, a: a, lda: lda, x: b, incx: ldb, y: c, incy: ldc, accumulate: accumulate)
+        } else if m == 1 {
+            // c[0, :] = Bᵀ · a  (B is k×n)
+            matvecTransposedStrided(rows: k, cols: n, a: b, lda: ldb, x: a, incx: 1, y: c, incy: 1, accumulate: accumulate)
+        } else {
+            blocked(transA: false, transB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                    c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// `C = Aᵀ·B`, or `C += Aᵀ·B` when `accumulate` is true, with A stored k×m.
+    ///
+    /// `C[i, j] (+)= Σ_{p<k} A[p, i] · B[p, j]` for `i < m`, `j < n`, where
+    /// `A[p, i] = a[p·lda + i]` (stored k×m), `B[p, j] = b[p·ldb + j]` (k×n),
+    /// `C[i, j] = c[i·ldc + j]` (m×n). Requires `lda ≥ m`, `ldb ≥ n`, `ldc ≥ n`.
+    public static func multiplyTransposedA(m: Int, n: Int, k: Int,
+                                           a: UnsafePointer<Float>, lda: Int,
+                                           b: UnsafePointer<Float>, ldb: Int,
+                                           c: UnsafeMutablePointer<Float>, ldc: Int,
+                                           accumulate: Bool = false) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
+        precondition(lda >= m && ldb >= n && ldc >= n, "GEMM.multiplyTransposedA: leading dimension too small")
+        if handleDegenerate(m: m, n: n, k: k, c: c, ldc: ldc, accumulate: accumulate) { return }
+        if n == 1 {
+            // y[m] = Aᵀ · x with A stored k×m, x[p] = b[p·ldb]
+            matvecTransposedStrided(rows: k, cols: m, a: a, lda: lda, x: b, incx: ldb, y: c, incy: ldc, accumulate: accumulate)
+        } else if m == 1 {
+            // c[0, :] = Bᵀ · x with x[p] = a[p·lda]
+            matvecTransposedStrided(rows: k, cols: n, a: b, lda: ldb, x: a, incx: lda, y: c, incy: 1, accumulate: accumulate)
+        } else {
+            blocked(transA: true, transB: false, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                    c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// `C = A·Bᵀ`, or `C += A·Bᵀ` when `accumulate` is true, with B stored n×k.
+    ///
+    /// `C[i, j] (+)= Σ_{p<k} A[i, p] · B[j, p]` for `i < m`, `j < n`, where
+    /// `A[i, p] = a[i·lda + p]` (m×k), `B[j, p] = b[j·ldb + p]` (stored n×k),
+    /// `C[i, j] = c[i·ldc + j]` (m×n). Requires `lda ≥ k`, `ldb ≥ k`, `ldc ≥ n`.
+    public static func multiplyTransposedB(m: Int, n: Int, k: Int,
+                                           a: UnsafePointer<Float>, lda: Int,
+                                           b: UnsafePointer<Float>, ldb: Int,
+                                           c: UnsafeMutablePointer<Float>, ldc: Int,
+                                           accumulate: Bool = false) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
+        precondition(lda >= k && ldb >= k && ldc >= n, "GEMM.multiplyTransposedB: leading dimension too small")
+        if handleDegenerate(m: m, n: n, k: k, c: c, ldc: ldc, accumulate: accumulate) { return }
+        if n == 1 {
+            // y[m] = A · x with x = B's single row
+            matvecStrided(rows: m, cols: k, a: a, lda: lda, x: b, incx: 1, y: c, incy: ldc, accumulate: accumulate)
+        } else if m == 1 {
+            // c[0, :] = B · a  (B is n×k)
+            matvecStrided(rows: n, cols: k, a: b, lda: ldb, x: a, incx: 1, y: c, incy: 1, accumulate: accumulate)
+        } else {
+            blocked(transA: false, transB: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                    c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// General entry point: `C (+)= op(A)·op(B)` where `op(X)` is `X` or `Xᵀ`.
+    ///
+    /// `C[i, j] (+)= Σ_{p<k} op(A)[i, p] · op(B)[p, j]`; op(A) is m×k (A stored m×k, or
+    /// k×m when `transposeA`), op(B) is k×n (B stored k×n, or n×k when `transposeB`).
+    /// When both are transposed, `Aᵀ·Bᵀ` is computed through a transposed copy of B.
+    public static func multiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                                a: UnsafePointer<Float>, lda: Int,
+                                b: UnsafePointer<Float>, ldb: Int,
+                                c: UnsafeMutablePointer<Float>, ldc: Int,
+                                accumulate: Bool = false) {
+        switch (transposeA, transposeB) {
+        case (false, false):
+            multiply(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+        case (true, false):
+            multiplyTransposedA(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+        case (false, true):
+            multiplyTransposedB(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+        case (true, true):
+            precondition(m >= 0 && n >= 0 && k >= 0 && lda >= m && ldb >= k && ldc >= n)
+            if m == 0 || n == 0 { return }
+            // Bᵀ (k×n) materialized, then Aᵀ·(Bᵀ).
+            var bt = [Float](repeating: 0, count: k * n)
+            bt.withUnsafeMutableBufferPointer { t in
+                for j in 0..<n { for p in 0..<k { t[p * n + j] = b[j * ldb + p] } }
+            }
+            bt.withUnsafeBufferPointer { t in
+                multiplyTransposedA(m: m, n: n, k: k, a: a, lda: lda, b: t.baseAddress ?? b, ldb: n,
+                                    c: c, ldc: ldc, accumulate: accumulate)
+            }
+        }
+    }
+
+    // MARK: - Public matrix–vector products
+
+    /// Matrix–vector product `y = A·x` (or `y += A·x` when `accumulate`).
+    ///
+    /// `y[i·incy] (+)= Σ_{j<n} A[i, j] · x[j·incx]` for `i < m`, with
+    /// `A[i, j] = a[i·lda + j]` (m×n, `lda ≥ n`).
+    public static func matvec(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int,
+                              x: UnsafePointer<Float>, incx: Int = 1,
+                              y: UnsafeMutablePointer<Float>, incy: Int = 1,
+                              accumulate: Bool = false) {
+        precondition(m >= 0 && n >= 0 && lda >= n && incx >= 1 && incy >= 1, "GEMM.matvec: bad arguments")
+        if m == 0 { return }
+        if n == 0 {
+            if !accumulate { for i in 0..<m { y[i * incy] = 0 } }
+            return
+        }
+        matvecStrided(rows: m, cols: n, a: a, lda: lda, x: x, incx: incx, y: y, incy: incy, accumulate: accumulate)
+    }
+
+    /// Transposed matrix–vector product `y = Aᵀ·x` (or `y += Aᵀ·x` when `accumulate`).
+    ///
+    /// `y[j·incy] (+)= Σ_{i<m} A[i, j] · x[i·incx]` for `j < n`, with
+    /// `A[i, j] = a[i·lda + j]` (m×n, `lda ≥ n`).
+    public static func matvecTransposed(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int,
+                                        x: UnsafePointer<Float>, incx: Int = 1,
+                                        y: UnsafeMutablePointer<Float>, incy: Int = 1,
+                                        accumulate: Bool = false) {
+        precondition(m >= 0 && n >= 0 && lda >= n && incx >= 1 && incy >= 1, "GEMM.matvecTransposed: bad arguments")
+        if n == 0 { return }
+        if m == 0 {
+            if !accumulate { for j in 0..<n { y[j * incy] = 0 } }
+            return
+        }
+        matvecTransposedStrided(rows: m, cols: n, a: a, lda: lda, x: x, incx: incx, y: y, incy: incy, accumulate: accumulate)
+    }
+
+    // MARK: - Internals
+
+    /// Handles m == 0, n == 0 and k == 0. Returns true when nothing is left to do.
+    @inline(__always)
+    static func handleDegenerate(m: Int, n: Int, k: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                 accumulate: Bool) -> Bool {
+        if m == 0 || n == 0 { return true }
+        if k == 0 {
+            if !accumulate {
+                for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+            }
+            return true
+        }
+        return false
+    }
+
+    /// The blocked driver for `C (+)= op(A)·op(B)` with m, n ≥ 2 and k ≥ 1.
+    ///
+    /// Loop order: K blocks of ≤ 256 → row blocks of ≤ 96 (A packed into zero-padded
+    /// 6-row panels) → column strips of 16 or 8 (B packed into a contiguous kc×16
+    /// strip, by 8×8 SIMD transposes when B is transposed) → 6×16 micro-tiles.
+    /// Partial tiles go through a 6×16 scratch tile. Buffers are 64-byte aligned.
+    static func blocked(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                        a: UnsafePointer<Float>, lda: Int,
+                        b: UnsafePointer<Float>, ldb: Int,
+                        c: UnsafeMutablePointer<Float>, ldc: Int,
+                        accumulate: Bool) {
+        let kBlocks = (k + kcMax - 1) / kcMax
+        let kcNominal = (k + kBlocks - 1) / kBlocks
+        let mBlocks = (m + mcMax - 1) / mcMax
+        let mcNominal = ((m + mBlocks - 1) / mBlocks + 5) / 6 * 6
+        let aSize = mcNominal * kcNominal
+        let bSize = 16 * kcNominal
+        let capacity = aSize + bSize + 96 + 48
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity) { buffer in
+            let base = buffer.baseAddress!
+            let misalignment = (Int(bitPattern: base) >> 2) & 15
+            let aPack = base + (16 - misalignment) & 15
+            let bPack = aPack + (aSize + 15) / 16 * 16
+            let tile = bPack + bSize
+            var p0 = 0
+            while p0 < k {
+                let kc = min(kcNominal, k - p0)
+                let addC = accumulate || p0 > 0
+                var i0 = 0
+                while i0 < m {
+                    let mc = min(mcNominal, m - i0)
+                    let panels = (mc + 5) / 6
+                    packA(transA: transA, a: a, lda: lda, i0: i0, mc: mc, p0: p0, kc: kc, into: aPack)
+                    var j0 = 0
+                    while j0 < n {
+                        let remaining = n - j0
+                        let width = remaining > 8 ? 16 : 8
+                        let cols = min(remaining, width)
+                        let bp: UnsafePointer<Float>
+                        let bld: Int
+                        if transB {
+                            packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
+                                                width: width, into: bPack)
+                            bp = UnsafePointer(bPack); bld = width
+                        } else if cols == width && readBInPlace(ldb: ldb, kc: kc) {
+                            bp = b + p0 * ldb + j0; bld = ldb
+                        } else {
+                            packStrip(b: b + p0 * ldb + j0, ldb: ldb, cols: cols, kc: kc,
+                                      width: width, into: bPack)
+                            bp = UnsafePointer(bPack); bld = width
+                        }
+                        for q in 0..<panels {
+                            let ap = UnsafePointer(aPack + q * 6 * kc)
+                            let rows = min(6, mc - q * 6)
+                            let cBlock = c + (i0 + q * 6) * ldc + j0
+                            if cols == width {
+                                microKernel(rows: rows, width: width, kc, ap, bp, bld, cBlock, ldc, addC)
+                            } else {
+                                microKernel(rows: rows, width: width, kc, ap, bp, bld, tile, 16, false)
+                                mergeTile(tile, rows: rows, cols: cols, into: cBlock, ldc: ldc, add: addC)
+                            }
+                        }
+                        j0 += cols
+                    }
+                    i0 += mc
+                }
+                p0 += kc
+            }
+        }
+    }
+
+    /// Whether a full strip of a non-transposed B is read in place rather than packed:
+    /// yes, unless the strip is deep and its row stride is a multiple of 256 bytes (then
+    /// its rows map to few L1 sets and would evict each other).
+    @inline(__always)
+    static func readBInPlace(ldb: Int, kc: Int) -> Bool {
+        return kc <= 48 || ldb & 63 != 0
+    }
+
+    /// Calls the `rows`×`width` micro-kernel (rows in 1...6, width 8 or 16).
+    @inline(__always)
+    static func microKernel(rows: Int, width: Int, _ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                            _ ldb: Int, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        if width == 16 {
+            switch rows {
+            case 6: kernel6x16(kc, a, b, ldb, c, ldc, addToC)
+            case 5: kernel5x16(kc, a, b, ldb, c, ldc, addToC)
+            case 4: kernel4x16(kc, a, b, ldb, c, ldc, addToC)
+            case 3: kernel3x16(kc, a, b, ldb, c, ldc, addToC)
+            case 2: kernel2x16(kc, a, b, ldb, c, ldc, addToC)
+            default: kernel1x16(kc, a, b, ldb, c, ldc, addToC)
+            }
+        } else {
+            switch rows {
+            case 6: kernel6x8(kc, a, b, ldb, c, ldc, addToC)
+            case 5: kernel5x8(kc, a, b, ldb, c, ldc, addToC)
+            case 4: kernel4x8(kc, a, b, ldb, c, ldc, addToC)
+            case 3: kernel3x8(kc, a, b, ldb, c, ldc, addToC)
+            case 2: kernel2x8(kc, a, b, ldb, c, ldc, addToC)
+            default: kernel1x8(kc, a, b, ldb, c, ldc, addToC)
+            }
+        }
+    }
+
+    /// Rows per packed A block.
+    static let mcMax = 96
+
+    /// Packs rows `i0..<i0+mc`, depths `p0..<p0+kc` of op(A) into 6-row panels:
+    /// `dst[q·6·kc + p·6 + r] = op(A)[i0 + 6q + r, p0 + p]`, zero for rows ≥ mc.
+    @inline(__always)
+    static func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, i0: Int, mc: Int, p0: Int, kc: Int,
+                      into dst: UnsafeMutablePointer<Float>) {
+        let panels = (mc + 5) / 6
+        for q in 0..<panels {
+            let panel = dst + q * 6 * kc
+            let rows = min(6, mc - q * 6)
+            let firstRow = i0 + q * 6
+            if transA {
+                // op(A)[i, p] = a[p·lda + i]: six contiguous values per depth.
+                var src = a + p0 * lda + firstRow
+                if rows == 6 {
+                    for p in 0..<kc {
+                        let d = panel + p * 6
+                        d[0] = src[0]; d[1] = src[1]; d[2] = src[2]
+                        d[3] = src[3]; d[4] = src[4]; d[5] = src[5]
+                        src += lda
+                    }
+                } else {
+                    for p in 0..<kc {
+                        let d = panel + p * 6
+                        for r in 0..<6 { d[r] = r < rows ? src[r] : 0 }
+                        src += lda
+                    }
+                }
+            } else {
+                // op(A)[i, p] = a[i·lda + p]: gather one value from each of six rows.
+                if rows == 6 {
+                    let r0 = a + firstRow * lda + p0
+                    let r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
+                    for p in 0..<kc {
+                        let d = panel + p * 6
+                        d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]
+                        d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
+                    }
+                } else {
+                    for r in 0..<6 {
+                        if r < rows {
+                            let src = a + (firstRow + r) * lda + p0
+                            for p in 0..<kc { panel[p * 6 + r] = src[p] }
+                        } else {
+                            for p in 0..<kc { panel[p * 6 + r] = 0 }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Packs `dst[p·width + jj] = b[p·ldb + jj]` for `p < kc`, `jj < cols`, zero for
+    /// `cols ≤ jj < width` (a k×cols block of a row-major B).
+    @inline(__always)
+    static func packStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
+                          into dst: UnsafeMutablePointer<Float>) {
+        if cols == 16 {
+            var src = b
+            var d = dst
+            for _ in 0..<kc {
+                store8(load8(src), d)
+                store8(load8(src + 8), d + 8)
+                src += ldb
+                d += 16
+            }
+        } else if cols == 8 && width == 8 {
+            var src = b
+            var d = dst
+            for _ in 0..<kc {
+                store8(load8(src), d)
+                src += ldb
+                d += 8
+            }
+        } else {
+            for p in 0..<kc {
+                let src = b + p * ldb
+                let d = dst + p * width
+                for jj in 0..<width { d[jj] = jj < cols ? src[jj] : 0 }
+            }
+        }
+    }
+
+    /// `C[r, j] = tile[r·16 + j]` (or `+=` when `add`) for `r < rows`, `j < cols`.
+    @inline(__always)
+    static func mergeTile(_ tile: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+                          into c: UnsafeMutablePointer<Float>, ldc: Int, add: Bool) {
+        for r in 0..<rows {
+            let src = tile + r * 16
+            let dst = c + r * ldc
+            if add {
+                for j in 0..<cols { dst[j] += src[j] }
+            } else {
+                for j in 0..<cols { dst[j] = src[j] }
+            }
+        }
+    }
+
+    /// Packs `dst[p·width + jj] = b[jj·ldb + p]` for `p < kc`, `jj < cols`, and zeros for
+    /// `cols ≤ jj < width` (a k-block of `cols` rows of a row-major B, transposed).
+    @inline(__always)
+    static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
+                                    into dst: UnsafeMutablePointer<Float>) {
+        var jj = 0
+        while jj + 8 <= cols {
+            let src = b + jj * ldb
+            var p = 0
+            while p + 8 <= kc {
+                transpose8x8(src + p, ldb, dst + p * width + jj, width)
+                p += 8
+            }
+            while p < kc {
+                for t in 0..<8 { dst[p * width + jj + t] = src[t * ldb + p] }
+                p += 1
+            }
+            jj += 8
+        }
+        if jj < width {
+            for p in 0..<kc {
+                let d = dst + p * width
+                for t in jj..<width { d[t] = t < cols ? b[t * ldb + p] : 0 }
+            }
+        }
+    }
+}
