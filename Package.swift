@@ -40,8 +40,12 @@ let package = Package(
         .target(name: "SignalPropagation", dependencies: ["ResNets", "DenseKernels", "Stochastic"], swiftSettings: numericSettings),
         // Plain SVG figures: line plots with bands, histograms, heatmaps.
         .target(name: "Plots", swiftSettings: toolSettings),
+        // Durable files: atomic writes.
+        .target(name: "Persistence"),
+        // The paper's figures drawn from experiment results.
+        .target(name: "Figures", dependencies: ["SignalPropagation", "Plots"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots"]),
+        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Figures"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
@@ -53,6 +57,8 @@ let package = Package(
         .testTarget(name: "ResNetsTests", dependencies: ["ResNets", "DenseKernels", "Stochastic"], swiftSettings: numericSettings),
         .testTarget(name: "SignalPropagationTests", dependencies: ["SignalPropagation", "ResNets", "Stochastic"], swiftSettings: numericSettings),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "SignalPropagation", "Plots"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"]),
     ],
     swiftLanguageModes: [.v5]

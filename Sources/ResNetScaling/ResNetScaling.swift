@@ -4,3 +4,5 @@
 @_exported import ResNets
 @_exported import SignalPropagation
 @_exported import Plots
+@_exported import Persistence
+@_exported import Figures

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import ResNetScaling
+
+/// `resnet-scaling bench`: speed of the hot paths on this machine.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the speed of the kernels, the random streams and the experiments on this machine.",
+        discussion: """
+        Matrix products are reported in GFLOP/s (single thread) beside the machine's FP32 peak
+        (AVX2 + FMA: 2 FMA units × 8 lanes × 2 FLOP × ~3.1 GHz ≈ 99 GFLOP/s per core).
+        The experiment section times figure 1 at paper size and extrapolates figure 2 from a subset.
+        """
+    )
+
+    enum Section: String, ExpressibleByArgument, CaseIterable {
+        case kernels, random, experiments, all
+    }
+
+    @Option(help: "What to measure: kernels, random, experiments or all.")
+    var section: Section = .all
+
+    @Option(help: "Worker threads for the experiment section.", transform: OptionParsing.positiveInt)
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("figure2-models"), help: "Models of figure 2 (d = 100, L = 1000) to time before extrapolating to 10⁴.",
+            transform: OptionParsing.positiveInt)
+    var figure2Models: Int = 200
+
+    func run() throws {
+        if section == .kernels || section == .all {
+            print("== Matrix products (single thread) ==")
+            let rows = KernelBenchmark.run(shapes: KernelBenchmark.standardShapes)
+            print(KernelBenchmark.formattedTable(rows), terminator: "")
+            print(String(format: "measured FMA peak of this core: %.1f GFLOP/s (nominal %.0f)\n",
+                         KernelBenchmark.measurePeakGFLOPS(), KernelBenchmark.peakGFLOPS))
+        }
+        if section == .random || section == .all {
+            print("== Random streams (single thread) ==")
+            print(RandomBenchmark.formattedTable(RandomBenchmark.run()))
+        }
+        if section == .experiments || section == .all {
+            print("== Experiments at initialization (\(threads) thread(s)) ==")
+            var figure1 = SimulationSpec()  // defaults are figure 1 at paper size
+            figure1.seed = 0
+            let t1 = try time(figure1)
+            print(String(format: "figure 1 (10 depths × 3 β × 50 models, d = 40, L ≤ 1000): %.2f s", t1))
+
+            var figure2 = SimulationSpec()
+            figure2.width = 100
+            figure2.depths = [1000]
+            figure2.betas = [0.5]
+            figure2.samples = figure2Models
+            let t2 = try time(figure2)
+            let perModel = t2 / Double(figure2Models)
+            let weights = 2.0 * 100 * 100 * 1000
+            print(String(format: "figure 2 (d = 100, L = 1000, β = 0.5): %d models in %.2f s → %.1f ms/model → 10⁴ models ≈ %.0f s",
+                         figure2Models, t2, perModel * 1000 * Double(threads), perModel * 10_000))
+            print(String(format: "  random weights drawn (forward + backward): %.2f × 10⁹/s",
+                         2 * weights * Double(figure2Models) / t2 / 1e9))
+        }
+    }
+
+    private func time(_ spec: SimulationSpec) throws -> Double {
+        let simulator = try Simulator(spec: spec)
+        let start = Date()
+        _ = simulator.run(threads: threads)
+        return Date().timeIntervalSince(start)
+    }
+}

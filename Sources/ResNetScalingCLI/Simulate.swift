@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import ResNetScaling
+
+/// `resnet-scaling simulate`: norms and gradients of ResNets at initialization over a grid
+/// of depths × β (figures 1–3 of the paper).
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure signal propagation at initialization over depths × scalings β (figures 1-3).",
+        discussion: """
+        For every depth L and model index, draws a fresh model h_0 = A x, h_{k+1} = h_k + α_L f(h_k),
+        F(x) = B h_L, whose weights serve every β (α_L = L^-β), and feeds it inputs x ~ U[0,1]^n_in
+        with targets y ~ U[0,1]^n_out and loss ‖F(x) − y‖². With p_k = ∂loss/∂h_k it records
+          h_ratio = ‖h_L‖/‖h_0‖,  h_diff = ‖h_L − h_0‖/‖h_0‖,
+          grad_ratio = ‖p_0‖/‖p_L‖,  grad_diff = ‖p_L − p_0‖/‖p_L‖
+        one CSV row per (depth, β, model, input). Non-finite values (explosion) are written as inf/nan.
+        Axis values: a list 0.25,0.5,1 or an inclusive range start:stop:count (like numpy.linspace).
+
+        Figure 1/3:  resnet-scaling simulate --out fig1.csv --plot fig1.svg
+        Figure 2:    resnet-scaling simulate --width 100 --depth 1000 --beta 0.5 --samples 10000 \\
+                       --out fig2.csv --histogram fig2.svg
+        """
+    )
+
+    @Option(help: ArgumentHelp("Residual branch: res1 = V σ(h), res2 = σ(V h), res3 = V σ(W h).", valueName: "res1|res2|res3"),
+            transform: OptionParsing.model)
+    var model: ResidualVariant = .res3
+
+    @Option(help: ArgumentHelp("Nonlinearity σ: \(Activation.accepted).", valueName: "name"),
+            transform: OptionParsing.activation)
+    var activation: Activation = .relu
+
+    @Option(name: .customLong("init"),
+            help: ArgumentHelp("Weight initialization: iid-uniform (U[±√(3/fan_in)], the reference's) or iid-gaussian (N(0, 1/fan_in)).",
+                               valueName: "name"),
+            transform: OptionParsing.initialization)
+    var initialization: Initialization = .iidUniform
+
+    @Option(help: "Width d of the hidden state.", transform: OptionParsing.positiveInt)
+    var width: Int = 40
+
+    @Option(name: .customLong("input-dim"), help: "Input dimension n_in.", transform: OptionParsing.positiveInt)
+    var inputDim: Int = 64
+
+    @Option(name: .customLong("output-dim"), help: "Output dimension n_out.", transform: OptionParsing.positiveInt)
+    var outputDim: Int = 1
+
+    @Option(help: ArgumentHelp("Depths L: a list or start:stop:count (rounded to integers).", valueName: "axis"),
+            transform: OptionParsing.depthAxis)
+    var depth: [Int] = [10, 120, 230, 340, 450, 560, 670, 780, 890, 1000]
+
+    @Option(help: ArgumentHelp("Scalings β (α_L = L^-β): a list or start:stop:count.", valueName: "axis"),
+            transform: OptionParsing.realAxis)
+    var beta: [Double] = [0.25, 0.5, 1]
+
+    @Option(help: "Independent models per depth (a model's weights serve every β).", transform: OptionParsing.positiveInt)
+    var samples: Int = 50
+
+    @Option(help: "Inputs per (model, β); the same inputs are used for every β.", transform: OptionParsing.positiveInt)
+    var inputs: Int = 1
+
+    @Option(help: "Random seed: the same seed and settings give the same numbers, whatever --threads.",
+            transform: OptionParsing.seed)
+    var seed: UInt64 = 0
+
+    @Option(help: "Worker threads.", transform: OptionParsing.positiveInt)
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Output CSV file (written atomically when the run ends).", valueName: "file.csv"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Also draw figure 1/3-style panels (relative differences against L, mean and 95% interval, one panel per β).",
+                               valueName: "file.svg"))
+    var plot: String?
+
+    @Option(help: ArgumentHelp("Also draw figure 2-style histograms of h_ratio and grad_ratio (per β, at the largest depth).",
+                               valueName: "file.svg"))
+    var histogram: String?
+
+    @Flag(help: "Do not print the summary table or progress.")
+    var quiet = false
+
+    func validate() throws {
+        if beta.contains(where: { !$0.isFinite }) { throw ValidationError("--beta: values must be finite numbers") }
+    }
+
+    func run() throws {
+        var spec = SimulationSpec()
+        spec.variant = model
+        spec.activation = activation
+        spec.initialization = initialization
+        spec.width = width
+        spec.inputDimension = inputDim
+        spec.outputDimension = outputDim
+        spec.depths = depth
+        spec.betas = beta
+        spec.samples = samples
+        spec.inputsPerModel = inputs
+        spec.seed = seed
+        let simulator: Simulator
+        do { simulator = try Simulator(spec: spec) } catch let e as ConfigurationError {
+            throw ValidationError("--\(e.setting): \(e.message)")
+        }
+        // Check every output location before the run, so that a long run cannot end in an
+        // unwritable path; nothing is written unless the run succeeds.
+        let outputs = [("--out", out), ("--plot", plot), ("--histogram", histogram)].compactMap { flag, path in
+            path.map { (flag, $0) }
+        }
+        for (flag, path) in outputs { try OutputFile.checkWritable(path, flag: flag) }
+
+        let progress = ProgressReporter(label: "simulate", enabled: !quiet)
+        let started = Date()
+        let result = simulator.run(threads: threads) { progress.update($0) }
+        progress.finish()
+        let seconds = Date().timeIntervalSince(started)
+
+        try OutputFile.write(ResultTables.csv(result), to: out, flag: "--out")
+        if let plot { try OutputFile.write(SimulationFigures.differencesFigure(result).svg(), to: plot, flag: "--plot") }
+        if let histogram {
+            try OutputFile.write(SimulationFigures.histogramFigure(result).svg(), to: histogram, flag: "--histogram")
+        }
+        if !quiet {
+            print(ResultTables.summaryTable(result.summary()), terminator: "")
+            print(String(format: "%d rows in %.2f s on %d thread(s) → %@", result.records.count, seconds, threads, out))
+        }
+    }
+}
