@@ -8,7 +8,8 @@
 /// Matrix–vector shapes (`n == 1` or `m == 1`) take a dedicated matrix–vector path.
 ///
 /// The hot path never allocates on the heap for the shapes of this project: packing
-/// buffers (at most `(96 + 16) · 256 + 144` floats) come from `withUnsafeTemporaryAllocation`.
+/// buffers (at most `(96 + 16) · 256 + 144` floats) come from `withUnsafeTemporaryAllocation`
+/// (on the stack where the runtime allows it, else one short-lived block per call).
 ///
 /// Shapes with `m == 0` or `n == 0` do nothing; `k == 0` sets `C = 0` (or leaves C
 /// unchanged when accumulating). Pointers to empty operands are never dereferenced.
@@ -180,9 +181,11 @@ public enum GEMM {
     /// The blocked driver for `C (+)= op(A)·op(B)` with m, n ≥ 2 and k ≥ 1.
     ///
     /// Loop order: K blocks of ≤ 256 → row blocks of ≤ 96 (A packed into zero-padded
-    /// 6-row panels) → column strips of 16 or 8 (B packed into a contiguous kc×16
-    /// strip, by 8×8 SIMD transposes when B is transposed) → 6×16 micro-tiles.
-    /// Partial tiles go through a 6×16 scratch tile. Buffers are 64-byte aligned.
+    /// 6-row panels when n > 64, else read in place) → column strips of 16 or 8 (B read
+    /// in place when not transposed and cache-friendly, else packed into a contiguous
+    /// kc×16 strip, by 8×8 SIMD transposes when B is transposed) → 6×16 micro-tiles
+    /// (r×16 / r×8 kernels for partial row panels). Partial column strips go through a
+    /// 6×16 scratch tile. Buffers are 64-byte aligned.
     static func blocked(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                         a: UnsafePointer<Float>, lda: Int,
                         b: UnsafePointer<Float>, ldb: Int,
@@ -192,7 +195,12 @@ public enum GEMM {
         let kcNominal = (k + kBlocks - 1) / kBlocks
         let mBlocks = (m + mcMax - 1) / mcMax
         let mcNominal = ((m + mBlocks - 1) / mBlocks + 5) / 6 * 6
-        let aSize = mcNominal * kcNominal
+        // With few column strips, packing A (m·k moves) would cost more than it saves:
+        // read it in place (A[i, p] = a[i·ars + p·aps]).
+        let inPlaceA = n <= inPlaceAMaxColumns
+        let ars = transA ? 1 : lda
+        let aps = transA ? lda : 1
+        let aSize = inPlaceA ? 0 : mcNominal * kcNominal
         let bSize = 16 * kcNominal
         let capacity = aSize + bSize + 96 + 48
         withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity) { buffer in
@@ -209,7 +217,9 @@ public enum GEMM {
                 while i0 < m {
                     let mc = min(mcNominal, m - i0)
                     let panels = (mc + 5) / 6
-                    packA(transA: transA, a: a, lda: lda, i0: i0, mc: mc, p0: p0, kc: kc, into: aPack)
+                    if !inPlaceA {
+                        packA(transA: transA, a: a, lda: lda, i0: i0, mc: mc, p0: p0, kc: kc, into: aPack)
+                    }
                     var j0 = 0
                     while j0 < n {
                         let remaining = n - j0
@@ -229,13 +239,21 @@ public enum GEMM {
                             bp = UnsafePointer(bPack); bld = width
                         }
                         for q in 0..<panels {
-                            let ap = UnsafePointer(aPack + q * 6 * kc)
                             let rows = min(6, mc - q * 6)
                             let cBlock = c + (i0 + q * 6) * ldc + j0
-                            if cols == width {
-                                microKernel(rows: rows, width: width, kc, ap, bp, bld, cBlock, ldc, addC)
+                            let full = cols == width
+                            let cTarget = full ? cBlock : tile
+                            let ldTarget = full ? ldc : 16
+                            let add = full ? addC : false
+                            if inPlaceA {
+                                let ap = a + (i0 + q * 6) * ars + p0 * aps
+                                microKernelStrided(rows: rows, width: width, kc, ap, ars, aps, bp, bld,
+                                                   cTarget, ldTarget, add)
                             } else {
-                                microKernel(rows: rows, width: width, kc, ap, bp, bld, tile, 16, false)
+                                let ap = UnsafePointer(aPack + q * 6 * kc)
+                                microKernel(rows: rows, width: width, kc, ap, bp, bld, cTarget, ldTarget, add)
+                            }
+                            if !full {
                                 mergeTile(tile, rows: rows, cols: cols, into: cBlock, ldc: ldc, add: addC)
                             }
                         }
@@ -254,6 +272,37 @@ public enum GEMM {
     @inline(__always)
     static func readBInPlace(ldb: Int, kc: Int) -> Bool {
         return kc <= 48 || ldb & 63 != 0
+    }
+
+    /// Up to this many columns of C (≤ 4 strips), A is read in place instead of packed
+    /// (measured: in place wins clearly for n ≤ 64, packing wins slightly for n ≥ 128).
+    /// A variable only so that benchmarks can compare both paths.
+    nonisolated(unsafe) static var inPlaceAMaxColumns = 64
+
+    /// Calls the `rows`×`width` micro-kernel reading A in place (rows in 1...6, width 8 or 16).
+    @inline(__always)
+    static func microKernelStrided(rows: Int, width: Int, _ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int,
+                                   _ b: UnsafePointer<Float>, _ ldb: Int,
+                                   _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        if width == 16 {
+            switch rows {
+            case 6: kernel6x16s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            case 5: kernel5x16s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            case 4: kernel4x16s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            case 3: kernel3x16s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            case 2: kernel2x16s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            default: kernel1x16s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            }
+        } else {
+            switch rows {
+            case 6: kernel6x8s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            case 5: kernel5x8s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            case 4: kernel4x8s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            case 3: kernel3x8s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            case 2: kernel2x8s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            default: kernel1x8s(kc, a, ars, aps, b, ldb, c, ldc, addToC)
+            }
+        }
     }
 
     /// Calls the `rows`×`width` micro-kernel (rows in 1...6, width 8 or 16).

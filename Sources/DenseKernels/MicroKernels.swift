@@ -5,8 +5,8 @@
 
 extension GEMM {
     /// Register-blocked 6×16 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 6`, `j < 16` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 6`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel6x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -125,8 +125,8 @@ extension GEMM {
     }
 
     /// Register-blocked 5×16 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 5`, `j < 16` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 5`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel5x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -230,8 +230,8 @@ extension GEMM {
     }
 
     /// Register-blocked 4×16 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 4`, `j < 16` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 4`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel4x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -320,8 +320,8 @@ extension GEMM {
     }
 
     /// Register-blocked 3×16 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 3`, `j < 16` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 3`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel3x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -395,8 +395,8 @@ extension GEMM {
     }
 
     /// Register-blocked 2×16 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 2`, `j < 16` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 2`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel2x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -455,8 +455,8 @@ extension GEMM {
     }
 
     /// Register-blocked 1×16 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 1`, `j < 16` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 1`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel1x16(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -500,8 +500,8 @@ extension GEMM {
     }
 
     /// Register-blocked 6×8 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 6`, `j < 8` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 6`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel6x8(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -581,8 +581,8 @@ extension GEMM {
     }
 
     /// Register-blocked 5×8 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 5`, `j < 8` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 5`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel5x8(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -653,8 +653,8 @@ extension GEMM {
     }
 
     /// Register-blocked 4×8 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 4`, `j < 8` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 4`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel4x8(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -716,8 +716,8 @@ extension GEMM {
     }
 
     /// Register-blocked 3×8 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 3`, `j < 8` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 3`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel3x8(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -770,8 +770,8 @@ extension GEMM {
     }
 
     /// Register-blocked 2×8 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 2`, `j < 8` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 2`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel2x8(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -815,8 +815,8 @@ extension GEMM {
     }
 
     /// Register-blocked 1×8 tile: `C[r, j] (+)= Σ_{p<kc} a[p·6 + r] · b[p·ldb + j]`
-    /// for `r < 1`, `j < 8` (`C[r, j] = c[r·ldc + j]`), from a packed A panel and a
-    /// packed B strip. With `addToC == false` C is overwritten, otherwise added to.
+    /// for `r < 1`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
     @inline(never)
     static func kernel1x8(_ kc: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
@@ -836,6 +836,883 @@ extension GEMM {
                 c00 = madd(c00, a0, b0)
             }
             pa += 12
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+    }
+
+    // Variants reading A in place: A[r, p] = a[r·ars + p·aps].
+    /// Register-blocked 6×16 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 6`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel6x16s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c11 = SIMD8<Float>()
+        var c20 = SIMD8<Float>()
+        var c21 = SIMD8<Float>()
+        var c30 = SIMD8<Float>()
+        var c31 = SIMD8<Float>()
+        var c40 = SIMD8<Float>()
+        var c41 = SIMD8<Float>()
+        var c50 = SIMD8<Float>()
+        var c51 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        let o2 = 2 &* ars
+        let o3 = 3 &* ars
+        let o4 = 4 &* ars
+        let o5 = 5 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let b1 = load8(pb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+                let a2 = SIMD8<Float>(repeating: pa[o2])
+                c20 = madd(c20, a2, b0)
+                c21 = madd(c21, a2, b1)
+                let a3 = SIMD8<Float>(repeating: pa[o3])
+                c30 = madd(c30, a3, b0)
+                c31 = madd(c31, a3, b1)
+                let a4 = SIMD8<Float>(repeating: pa[o4])
+                c40 = madd(c40, a4, b0)
+                c41 = madd(c41, a4, b1)
+                let a5 = SIMD8<Float>(repeating: pa[o5])
+                c50 = madd(c50, a5, b0)
+                c51 = madd(c51, a5, b1)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let b1 = load8(pb + ldb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+                let a2 = SIMD8<Float>(repeating: pa[aps &+ o2])
+                c20 = madd(c20, a2, b0)
+                c21 = madd(c21, a2, b1)
+                let a3 = SIMD8<Float>(repeating: pa[aps &+ o3])
+                c30 = madd(c30, a3, b0)
+                c31 = madd(c31, a3, b1)
+                let a4 = SIMD8<Float>(repeating: pa[aps &+ o4])
+                c40 = madd(c40, a4, b0)
+                c41 = madd(c41, a4, b1)
+                let a5 = SIMD8<Float>(repeating: pa[aps &+ o5])
+                c50 = madd(c50, a5, b0)
+                c51 = madd(c51, a5, b1)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let b1 = load8(pb + 8)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            c01 = madd(c01, a0, b1)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            c11 = madd(c11, a1, b1)
+            let a2 = SIMD8<Float>(repeating: pa[o2])
+            c20 = madd(c20, a2, b0)
+            c21 = madd(c21, a2, b1)
+            let a3 = SIMD8<Float>(repeating: pa[o3])
+            c30 = madd(c30, a3, b0)
+            c31 = madd(c31, a3, b1)
+            let a4 = SIMD8<Float>(repeating: pa[o4])
+            c40 = madd(c40, a4, b0)
+            c41 = madd(c41, a4, b1)
+            let a5 = SIMD8<Float>(repeating: pa[o5])
+            c50 = madd(c50, a5, b0)
+            c51 = madd(c51, a5, b1)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c01 += load8(c + 0 &* ldc + 8)
+            c10 += load8(c + 1 &* ldc + 0)
+            c11 += load8(c + 1 &* ldc + 8)
+            c20 += load8(c + 2 &* ldc + 0)
+            c21 += load8(c + 2 &* ldc + 8)
+            c30 += load8(c + 3 &* ldc + 0)
+            c31 += load8(c + 3 &* ldc + 8)
+            c40 += load8(c + 4 &* ldc + 0)
+            c41 += load8(c + 4 &* ldc + 8)
+            c50 += load8(c + 5 &* ldc + 0)
+            c51 += load8(c + 5 &* ldc + 8)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c01, c + 0 &* ldc + 8)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c11, c + 1 &* ldc + 8)
+        store8(c20, c + 2 &* ldc + 0)
+        store8(c21, c + 2 &* ldc + 8)
+        store8(c30, c + 3 &* ldc + 0)
+        store8(c31, c + 3 &* ldc + 8)
+        store8(c40, c + 4 &* ldc + 0)
+        store8(c41, c + 4 &* ldc + 8)
+        store8(c50, c + 5 &* ldc + 0)
+        store8(c51, c + 5 &* ldc + 8)
+    }
+
+    /// Register-blocked 5×16 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 5`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel5x16s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c11 = SIMD8<Float>()
+        var c20 = SIMD8<Float>()
+        var c21 = SIMD8<Float>()
+        var c30 = SIMD8<Float>()
+        var c31 = SIMD8<Float>()
+        var c40 = SIMD8<Float>()
+        var c41 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        let o2 = 2 &* ars
+        let o3 = 3 &* ars
+        let o4 = 4 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let b1 = load8(pb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+                let a2 = SIMD8<Float>(repeating: pa[o2])
+                c20 = madd(c20, a2, b0)
+                c21 = madd(c21, a2, b1)
+                let a3 = SIMD8<Float>(repeating: pa[o3])
+                c30 = madd(c30, a3, b0)
+                c31 = madd(c31, a3, b1)
+                let a4 = SIMD8<Float>(repeating: pa[o4])
+                c40 = madd(c40, a4, b0)
+                c41 = madd(c41, a4, b1)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let b1 = load8(pb + ldb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+                let a2 = SIMD8<Float>(repeating: pa[aps &+ o2])
+                c20 = madd(c20, a2, b0)
+                c21 = madd(c21, a2, b1)
+                let a3 = SIMD8<Float>(repeating: pa[aps &+ o3])
+                c30 = madd(c30, a3, b0)
+                c31 = madd(c31, a3, b1)
+                let a4 = SIMD8<Float>(repeating: pa[aps &+ o4])
+                c40 = madd(c40, a4, b0)
+                c41 = madd(c41, a4, b1)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let b1 = load8(pb + 8)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            c01 = madd(c01, a0, b1)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            c11 = madd(c11, a1, b1)
+            let a2 = SIMD8<Float>(repeating: pa[o2])
+            c20 = madd(c20, a2, b0)
+            c21 = madd(c21, a2, b1)
+            let a3 = SIMD8<Float>(repeating: pa[o3])
+            c30 = madd(c30, a3, b0)
+            c31 = madd(c31, a3, b1)
+            let a4 = SIMD8<Float>(repeating: pa[o4])
+            c40 = madd(c40, a4, b0)
+            c41 = madd(c41, a4, b1)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c01 += load8(c + 0 &* ldc + 8)
+            c10 += load8(c + 1 &* ldc + 0)
+            c11 += load8(c + 1 &* ldc + 8)
+            c20 += load8(c + 2 &* ldc + 0)
+            c21 += load8(c + 2 &* ldc + 8)
+            c30 += load8(c + 3 &* ldc + 0)
+            c31 += load8(c + 3 &* ldc + 8)
+            c40 += load8(c + 4 &* ldc + 0)
+            c41 += load8(c + 4 &* ldc + 8)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c01, c + 0 &* ldc + 8)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c11, c + 1 &* ldc + 8)
+        store8(c20, c + 2 &* ldc + 0)
+        store8(c21, c + 2 &* ldc + 8)
+        store8(c30, c + 3 &* ldc + 0)
+        store8(c31, c + 3 &* ldc + 8)
+        store8(c40, c + 4 &* ldc + 0)
+        store8(c41, c + 4 &* ldc + 8)
+    }
+
+    /// Register-blocked 4×16 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 4`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel4x16s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c11 = SIMD8<Float>()
+        var c20 = SIMD8<Float>()
+        var c21 = SIMD8<Float>()
+        var c30 = SIMD8<Float>()
+        var c31 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        let o2 = 2 &* ars
+        let o3 = 3 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let b1 = load8(pb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+                let a2 = SIMD8<Float>(repeating: pa[o2])
+                c20 = madd(c20, a2, b0)
+                c21 = madd(c21, a2, b1)
+                let a3 = SIMD8<Float>(repeating: pa[o3])
+                c30 = madd(c30, a3, b0)
+                c31 = madd(c31, a3, b1)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let b1 = load8(pb + ldb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+                let a2 = SIMD8<Float>(repeating: pa[aps &+ o2])
+                c20 = madd(c20, a2, b0)
+                c21 = madd(c21, a2, b1)
+                let a3 = SIMD8<Float>(repeating: pa[aps &+ o3])
+                c30 = madd(c30, a3, b0)
+                c31 = madd(c31, a3, b1)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let b1 = load8(pb + 8)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            c01 = madd(c01, a0, b1)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            c11 = madd(c11, a1, b1)
+            let a2 = SIMD8<Float>(repeating: pa[o2])
+            c20 = madd(c20, a2, b0)
+            c21 = madd(c21, a2, b1)
+            let a3 = SIMD8<Float>(repeating: pa[o3])
+            c30 = madd(c30, a3, b0)
+            c31 = madd(c31, a3, b1)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c01 += load8(c + 0 &* ldc + 8)
+            c10 += load8(c + 1 &* ldc + 0)
+            c11 += load8(c + 1 &* ldc + 8)
+            c20 += load8(c + 2 &* ldc + 0)
+            c21 += load8(c + 2 &* ldc + 8)
+            c30 += load8(c + 3 &* ldc + 0)
+            c31 += load8(c + 3 &* ldc + 8)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c01, c + 0 &* ldc + 8)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c11, c + 1 &* ldc + 8)
+        store8(c20, c + 2 &* ldc + 0)
+        store8(c21, c + 2 &* ldc + 8)
+        store8(c30, c + 3 &* ldc + 0)
+        store8(c31, c + 3 &* ldc + 8)
+    }
+
+    /// Register-blocked 3×16 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 3`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel3x16s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c11 = SIMD8<Float>()
+        var c20 = SIMD8<Float>()
+        var c21 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        let o2 = 2 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let b1 = load8(pb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+                let a2 = SIMD8<Float>(repeating: pa[o2])
+                c20 = madd(c20, a2, b0)
+                c21 = madd(c21, a2, b1)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let b1 = load8(pb + ldb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+                let a2 = SIMD8<Float>(repeating: pa[aps &+ o2])
+                c20 = madd(c20, a2, b0)
+                c21 = madd(c21, a2, b1)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let b1 = load8(pb + 8)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            c01 = madd(c01, a0, b1)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            c11 = madd(c11, a1, b1)
+            let a2 = SIMD8<Float>(repeating: pa[o2])
+            c20 = madd(c20, a2, b0)
+            c21 = madd(c21, a2, b1)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c01 += load8(c + 0 &* ldc + 8)
+            c10 += load8(c + 1 &* ldc + 0)
+            c11 += load8(c + 1 &* ldc + 8)
+            c20 += load8(c + 2 &* ldc + 0)
+            c21 += load8(c + 2 &* ldc + 8)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c01, c + 0 &* ldc + 8)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c11, c + 1 &* ldc + 8)
+        store8(c20, c + 2 &* ldc + 0)
+        store8(c21, c + 2 &* ldc + 8)
+    }
+
+    /// Register-blocked 2×16 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 2`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel2x16s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c11 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let b1 = load8(pb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let b1 = load8(pb + ldb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                c11 = madd(c11, a1, b1)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let b1 = load8(pb + 8)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            c01 = madd(c01, a0, b1)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            c11 = madd(c11, a1, b1)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c01 += load8(c + 0 &* ldc + 8)
+            c10 += load8(c + 1 &* ldc + 0)
+            c11 += load8(c + 1 &* ldc + 8)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c01, c + 0 &* ldc + 8)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c11, c + 1 &* ldc + 8)
+    }
+
+    /// Register-blocked 1×16 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 1`, `j < 16` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel1x16s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c01 = SIMD8<Float>()
+        var pa = a
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let b1 = load8(pb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let b1 = load8(pb + ldb + 8)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                c01 = madd(c01, a0, b1)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let b1 = load8(pb + 8)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            c01 = madd(c01, a0, b1)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c01 += load8(c + 0 &* ldc + 8)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c01, c + 0 &* ldc + 8)
+    }
+
+    /// Register-blocked 6×8 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 6`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel6x8s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c20 = SIMD8<Float>()
+        var c30 = SIMD8<Float>()
+        var c40 = SIMD8<Float>()
+        var c50 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        let o2 = 2 &* ars
+        let o3 = 3 &* ars
+        let o4 = 4 &* ars
+        let o5 = 5 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                let a2 = SIMD8<Float>(repeating: pa[o2])
+                c20 = madd(c20, a2, b0)
+                let a3 = SIMD8<Float>(repeating: pa[o3])
+                c30 = madd(c30, a3, b0)
+                let a4 = SIMD8<Float>(repeating: pa[o4])
+                c40 = madd(c40, a4, b0)
+                let a5 = SIMD8<Float>(repeating: pa[o5])
+                c50 = madd(c50, a5, b0)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                let a2 = SIMD8<Float>(repeating: pa[aps &+ o2])
+                c20 = madd(c20, a2, b0)
+                let a3 = SIMD8<Float>(repeating: pa[aps &+ o3])
+                c30 = madd(c30, a3, b0)
+                let a4 = SIMD8<Float>(repeating: pa[aps &+ o4])
+                c40 = madd(c40, a4, b0)
+                let a5 = SIMD8<Float>(repeating: pa[aps &+ o5])
+                c50 = madd(c50, a5, b0)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            let a2 = SIMD8<Float>(repeating: pa[o2])
+            c20 = madd(c20, a2, b0)
+            let a3 = SIMD8<Float>(repeating: pa[o3])
+            c30 = madd(c30, a3, b0)
+            let a4 = SIMD8<Float>(repeating: pa[o4])
+            c40 = madd(c40, a4, b0)
+            let a5 = SIMD8<Float>(repeating: pa[o5])
+            c50 = madd(c50, a5, b0)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c10 += load8(c + 1 &* ldc + 0)
+            c20 += load8(c + 2 &* ldc + 0)
+            c30 += load8(c + 3 &* ldc + 0)
+            c40 += load8(c + 4 &* ldc + 0)
+            c50 += load8(c + 5 &* ldc + 0)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c20, c + 2 &* ldc + 0)
+        store8(c30, c + 3 &* ldc + 0)
+        store8(c40, c + 4 &* ldc + 0)
+        store8(c50, c + 5 &* ldc + 0)
+    }
+
+    /// Register-blocked 5×8 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 5`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel5x8s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c20 = SIMD8<Float>()
+        var c30 = SIMD8<Float>()
+        var c40 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        let o2 = 2 &* ars
+        let o3 = 3 &* ars
+        let o4 = 4 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                let a2 = SIMD8<Float>(repeating: pa[o2])
+                c20 = madd(c20, a2, b0)
+                let a3 = SIMD8<Float>(repeating: pa[o3])
+                c30 = madd(c30, a3, b0)
+                let a4 = SIMD8<Float>(repeating: pa[o4])
+                c40 = madd(c40, a4, b0)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                let a2 = SIMD8<Float>(repeating: pa[aps &+ o2])
+                c20 = madd(c20, a2, b0)
+                let a3 = SIMD8<Float>(repeating: pa[aps &+ o3])
+                c30 = madd(c30, a3, b0)
+                let a4 = SIMD8<Float>(repeating: pa[aps &+ o4])
+                c40 = madd(c40, a4, b0)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            let a2 = SIMD8<Float>(repeating: pa[o2])
+            c20 = madd(c20, a2, b0)
+            let a3 = SIMD8<Float>(repeating: pa[o3])
+            c30 = madd(c30, a3, b0)
+            let a4 = SIMD8<Float>(repeating: pa[o4])
+            c40 = madd(c40, a4, b0)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c10 += load8(c + 1 &* ldc + 0)
+            c20 += load8(c + 2 &* ldc + 0)
+            c30 += load8(c + 3 &* ldc + 0)
+            c40 += load8(c + 4 &* ldc + 0)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c20, c + 2 &* ldc + 0)
+        store8(c30, c + 3 &* ldc + 0)
+        store8(c40, c + 4 &* ldc + 0)
+    }
+
+    /// Register-blocked 4×8 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 4`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel4x8s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c20 = SIMD8<Float>()
+        var c30 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        let o2 = 2 &* ars
+        let o3 = 3 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                let a2 = SIMD8<Float>(repeating: pa[o2])
+                c20 = madd(c20, a2, b0)
+                let a3 = SIMD8<Float>(repeating: pa[o3])
+                c30 = madd(c30, a3, b0)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                let a2 = SIMD8<Float>(repeating: pa[aps &+ o2])
+                c20 = madd(c20, a2, b0)
+                let a3 = SIMD8<Float>(repeating: pa[aps &+ o3])
+                c30 = madd(c30, a3, b0)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            let a2 = SIMD8<Float>(repeating: pa[o2])
+            c20 = madd(c20, a2, b0)
+            let a3 = SIMD8<Float>(repeating: pa[o3])
+            c30 = madd(c30, a3, b0)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c10 += load8(c + 1 &* ldc + 0)
+            c20 += load8(c + 2 &* ldc + 0)
+            c30 += load8(c + 3 &* ldc + 0)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c20, c + 2 &* ldc + 0)
+        store8(c30, c + 3 &* ldc + 0)
+    }
+
+    /// Register-blocked 3×8 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 3`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel3x8s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var c20 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        let o2 = 2 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+                let a2 = SIMD8<Float>(repeating: pa[o2])
+                c20 = madd(c20, a2, b0)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+                let a2 = SIMD8<Float>(repeating: pa[aps &+ o2])
+                c20 = madd(c20, a2, b0)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+            let a2 = SIMD8<Float>(repeating: pa[o2])
+            c20 = madd(c20, a2, b0)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c10 += load8(c + 1 &* ldc + 0)
+            c20 += load8(c + 2 &* ldc + 0)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c10, c + 1 &* ldc + 0)
+        store8(c20, c + 2 &* ldc + 0)
+    }
+
+    /// Register-blocked 2×8 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 2`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel2x8s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var c10 = SIMD8<Float>()
+        var pa = a
+        let o1 = 1 &* ars
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[o1])
+                c10 = madd(c10, a1, b0)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+                let a1 = SIMD8<Float>(repeating: pa[aps &+ o1])
+                c10 = madd(c10, a1, b0)
+            }
+            pa += 2 &* aps
+            pb += 2 &* ldb
+            p &+= 2
+        }
+        if p < kc {
+            let b0 = load8(pb + 0)
+            let a0 = SIMD8<Float>(repeating: pa[0])
+            c00 = madd(c00, a0, b0)
+            let a1 = SIMD8<Float>(repeating: pa[o1])
+            c10 = madd(c10, a1, b0)
+        }
+        if addToC {
+            c00 += load8(c + 0 &* ldc + 0)
+            c10 += load8(c + 1 &* ldc + 0)
+        }
+        store8(c00, c + 0 &* ldc + 0)
+        store8(c10, c + 1 &* ldc + 0)
+    }
+
+    /// Register-blocked 1×8 tile: `C[r, j] (+)= Σ_{p<kc} a[r·ars + p·aps] · b[p·ldb + j]`
+    /// for `r < 1`, `j < 8` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is
+    /// overwritten, otherwise added to.
+    @inline(never)
+    static func kernel1x8s(_ kc: Int, _ a: UnsafePointer<Float>, _ ars: Int, _ aps: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {
+        var c00 = SIMD8<Float>()
+        var pa = a
+        var pb = b
+        var p = 0
+        while p &+ 2 <= kc {
+            do {
+                let b0 = load8(pb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[0])
+                c00 = madd(c00, a0, b0)
+            }
+            do {
+                let b0 = load8(pb + ldb + 0)
+                let a0 = SIMD8<Float>(repeating: pa[aps])
+                c00 = madd(c00, a0, b0)
+            }
+            pa += 2 &* aps
             pb += 2 &* ldb
             p &+= 2
         }

@@ -72,6 +72,8 @@ final class GEMMTests: XCTestCase {
         (1, 1, 1), (7, 5, 13), (2, 2, 1), (6, 16, 8), (6, 8, 3), (12, 32, 5), (13, 17, 9), (5, 23, 11),
         (7, 9, 300), (31, 33, 257), (3, 40, 513), (40, 1, 40), (1, 40, 40), (1, 1, 77), (2, 1, 9), (1, 2, 9),
         (25, 24, 7), (97, 19, 10), (100, 41, 3), (11, 15, 16), (23, 7, 260),
+        // n > 64: A is packed into panels (smaller n reads A in place).
+        (13, 70, 9), (7, 129, 300), (6, 72, 1), (20, 65, 33),
     ]
 
     func testAllOrientationsOnEdgeShapes() {
@@ -115,6 +117,8 @@ final class GEMMTests: XCTestCase {
         for o in Orientation.allCases {
             check(o, m: 200, n: 21, k: 17)
             check(o, m: 103, n: 9, k: 40, padC: 1, accumulate: true)
+            check(o, m: 200, n: 100, k: 17, padA: 1)
+            check(o, m: 103, n: 85, k: 270, padB: 3, padC: 1, accumulate: true)
         }
     }
 
