@@ -14,9 +14,10 @@
 /// permutation), so their outputs are statistically independent.
 ///
 /// ## The sequence
-/// A stream is one sequence of 32-bit words, produced 32 at a time by 32 interleaved
-/// xoshiro128++ generators whose 128-bit states are Philox4x32-10 outputs under the stream
-/// key (see `XoshiroLanes`): word `32t + 8s + l` is the `t`-th output of lane `l` of set `s`.
+/// A stream is one sequence of 32-bit words, produced by 16 interleaved xoshiro128++
+/// generators (two sets of eight SIMD lanes) whose 128-bit states are Philox4x32-10 outputs
+/// under the stream key (see `XoshiroLanes`): word `16t + 8s + l` is the `t`-th output of
+/// lane `l` of set `s`.
 /// (Philox alone is about 3× too slow for the bulk fills on AVX2; it provides the identity,
 /// the splitting and the seeding, xoshiro128++ the throughput.) Every draw consumes words from
 /// the current ``position``:

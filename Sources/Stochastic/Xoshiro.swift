@@ -1,8 +1,9 @@
-// The bulk word generator: 32 interleaved xoshiro128++ generators (Blackman & Vigna 2018)
-// in four sets of eight SIMD lanes, seeded from Philox4x32-10 under the stream's key.
+// The bulk word generator: 16 interleaved xoshiro128++ generators (Blackman & Vigna 2018)
+// in two sets of eight SIMD lanes, seeded from Philox4x32-10 under the stream's key.
+// (Two sets keep the whole state in 8 of the 16 AVX2 registers; four sets spilled.)
 
-/// 32 independent xoshiro128++ states; one `next()` advances each by one step and returns
-/// their 32 outputs (set 0 lanes 0–7, set 1 lanes 0–7, …).
+/// 16 independent xoshiro128++ states; one `next()` advances each by two steps and returns
+/// 32 words: set 0 lanes 0–7, set 1 lanes 0–7 (step t), then the same for step t + 1.
 ///
 /// Seeding: state word `j` of set `s`, lane `l` is output word `j` of the Philox4x32-10 block
 /// with counter `(8s + l, 0, nonce0, nonce1)` under the stream key (an all-zero state, which
@@ -12,8 +13,6 @@
 struct XoshiroLanes: Sendable {
     var a0, a1, a2, a3: SIMD8<UInt32>
     var b0, b1, b2, b3: SIMD8<UInt32>
-    var c0, c1, c2, c3: SIMD8<UInt32>
-    var d0, d1, d2, d3: SIMD8<UInt32>
 
     init(key: SIMD2<UInt32>, nonce: SIMD2<UInt32>) {
         let keys = PhiloxRoundKeys(key)
@@ -26,8 +25,6 @@ struct XoshiroLanes: Sendable {
         }
         (a0, a1, a2, a3) = seed(0)
         (b0, b1, b2, b3) = seed(1)
-        (c0, c1, c2, c3) = seed(2)
-        (d0, d1, d2, d3) = seed(3)
     }
 
     @inline(__always)
@@ -54,8 +51,8 @@ struct XoshiroLanes: Sendable {
     mutating func next() -> WordGroup {
         let w0 = Self.step(&a0, &a1, &a2, &a3)
         let w1 = Self.step(&b0, &b1, &b2, &b3)
-        let w2 = Self.step(&c0, &c1, &c2, &c3)
-        let w3 = Self.step(&d0, &d1, &d2, &d3)
+        let w2 = Self.step(&a0, &a1, &a2, &a3)
+        let w3 = Self.step(&b0, &b1, &b2, &b3)
         return WordGroup(w0, w1, w2, w3)
     }
 }
