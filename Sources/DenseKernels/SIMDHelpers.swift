@@ -53,22 +53,34 @@ func hsum(_ v: SIMD8<Float>) -> Float {
 
 /// Transposes the 8×8 block whose rows are `src + r * lds` (r = 0..<8) into
 /// `dst + c * ldd` (c = 0..<8): `dst[c * ldd + r] = src[r * lds + c]`.
-/// Three rounds of a perfect unshuffle of the 64 elements.
+/// The classic three stages (interleave pairs, shuffle quads, swap 128-bit halves),
+/// written as element shuffles that LLVM lowers to unpck/shufps/perm2f128.
 @inline(__always)
 func transpose8x8(_ src: UnsafePointer<Float>, _ lds: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int) {
-    var v0 = load8(src), v1 = load8(src + lds), v2 = load8(src + 2 &* lds), v3 = load8(src + 3 &* lds)
-    var v4 = load8(src + 4 &* lds), v5 = load8(src + 5 &* lds), v6 = load8(src + 6 &* lds), v7 = load8(src + 7 &* lds)
-    for _ in 0..<3 {
-        let n0 = SIMD8(lowHalf: v0.evenHalf, highHalf: v1.evenHalf)
-        let n1 = SIMD8(lowHalf: v2.evenHalf, highHalf: v3.evenHalf)
-        let n2 = SIMD8(lowHalf: v4.evenHalf, highHalf: v5.evenHalf)
-        let n3 = SIMD8(lowHalf: v6.evenHalf, highHalf: v7.evenHalf)
-        let n4 = SIMD8(lowHalf: v0.oddHalf, highHalf: v1.oddHalf)
-        let n5 = SIMD8(lowHalf: v2.oddHalf, highHalf: v3.oddHalf)
-        let n6 = SIMD8(lowHalf: v4.oddHalf, highHalf: v5.oddHalf)
-        let n7 = SIMD8(lowHalf: v6.oddHalf, highHalf: v7.oddHalf)
-        v0 = n0; v1 = n1; v2 = n2; v3 = n3; v4 = n4; v5 = n5; v6 = n6; v7 = n7
+    let r0 = load8(src), r1 = load8(src + lds), r2 = load8(src + 2 &* lds), r3 = load8(src + 3 &* lds)
+    let r4 = load8(src + 4 &* lds), r5 = load8(src + 5 &* lds), r6 = load8(src + 6 &* lds), r7 = load8(src + 7 &* lds)
+    @inline(__always) func lo(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8(a[0], b[0], a[1], b[1], a[4], b[4], a[5], b[5])
     }
-    store8(v0, dst); store8(v1, dst + ldd); store8(v2, dst + 2 &* ldd); store8(v3, dst + 3 &* ldd)
-    store8(v4, dst + 4 &* ldd); store8(v5, dst + 5 &* ldd); store8(v6, dst + 6 &* ldd); store8(v7, dst + 7 &* ldd)
+    @inline(__always) func hi(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8(a[2], b[2], a[3], b[3], a[6], b[6], a[7], b[7])
+    }
+    @inline(__always) func s44(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8(a[0], a[1], b[0], b[1], a[4], a[5], b[4], b[5])
+    }
+    @inline(__always) func sEE(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        SIMD8(a[2], a[3], b[2], b[3], a[6], a[7], b[6], b[7])
+    }
+    let t0 = lo(r0, r1), t1 = hi(r0, r1), t2 = lo(r2, r3), t3 = hi(r2, r3)
+    let t4 = lo(r4, r5), t5 = hi(r4, r5), t6 = lo(r6, r7), t7 = hi(r6, r7)
+    let u0 = s44(t0, t2), u1 = sEE(t0, t2), u2 = s44(t1, t3), u3 = sEE(t1, t3)
+    let u4 = s44(t4, t6), u5 = sEE(t4, t6), u6 = s44(t5, t7), u7 = sEE(t5, t7)
+    store8(SIMD8(lowHalf: u0.lowHalf, highHalf: u4.lowHalf), dst)
+    store8(SIMD8(lowHalf: u1.lowHalf, highHalf: u5.lowHalf), dst + ldd)
+    store8(SIMD8(lowHalf: u2.lowHalf, highHalf: u6.lowHalf), dst + 2 &* ldd)
+    store8(SIMD8(lowHalf: u3.lowHalf, highHalf: u7.lowHalf), dst + 3 &* ldd)
+    store8(SIMD8(lowHalf: u0.highHalf, highHalf: u4.highHalf), dst + 4 &* ldd)
+    store8(SIMD8(lowHalf: u1.highHalf, highHalf: u5.highHalf), dst + 5 &* ldd)
+    store8(SIMD8(lowHalf: u2.highHalf, highHalf: u6.highHalf), dst + 6 &* ldd)
+    store8(SIMD8(lowHalf: u3.highHalf, highHalf: u7.highHalf), dst + 7 &* ldd)
 }
