@@ -7,18 +7,18 @@ public struct ForwardTape<T: NetworkScalar>: Sendable {
     /// Number of inputs processed at once (columns).
     public private(set) var batch: Int
     /// h_0 … h_L, each d × batch, h_k at offset k·d·batch.
-    public internal(set) var states: [T]
+    public var states: [T]
     /// res-2: V_{k+1} h_k + b_{k+1}; res-3: W_{k+1} h_k + b_{k+1}; each d × batch. Empty for res-1.
-    internal var preactivations: [T]
+    @usableFromInline internal var preactivations: [T]
     /// Per-column scaling α (length batch): column j uses h_{k+1} = h_k + α_j f(h_k).
-    public internal(set) var alphas: [T]
+    public var alphas: [T]
     /// The inputs x, n_in × batch.
-    public internal(set) var inputs: [T]
+    public var inputs: [T]
     /// The outputs F(x) = B h_L, n_out × batch.
-    public internal(set) var outputs: [T]
+    public var outputs: [T]
     /// Two d × batch scratch matrices.
-    internal var scratchA: [T]
-    internal var scratchB: [T]
+    @usableFromInline internal var scratchA: [T]
+    @usableFromInline internal var scratchB: [T]
 
     public init(configuration: ResNetConfiguration, batch: Int) {
         self.configuration = configuration
@@ -54,11 +54,11 @@ public struct ForwardTape<T: NetworkScalar>: Sendable {
 /// requested, the gradient of every parameter (same layout as `ResNetParameters`).
 public struct BackwardResult<T: NetworkScalar>: Sendable {
     /// p_0 = ∂loss/∂h_0, d × batch.
-    public internal(set) var inputStateGradient: [T]
+    public var inputStateGradient: [T]
     /// p_L = ∂loss/∂h_L, d × batch.
-    public internal(set) var outputStateGradient: [T]
+    public var outputStateGradient: [T]
     /// ∂loss/∂θ for every parameter, or nil when not requested.
-    public internal(set) var parameterGradients: ResNetParameters<T>?
+    public var parameterGradients: ResNetParameters<T>?
 
     public init() {
         inputStateGradient = []

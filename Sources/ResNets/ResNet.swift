@@ -17,6 +17,7 @@ public struct ResNet<T: NetworkScalar>: Sendable {
 
     /// Runs the network on `inputs` (n_in × batch, row-major), recording the states in `tape`.
     /// `alphas` has one scaling per column (batch entries).
+    @inlinable
     public func forward<Weights: ResidualWeights>(
         inputLayer: [T], outputLayer: [T], residual weights: inout Weights,
         inputs: [T], batch: Int, alphas: [T], tape: inout ForwardTape<T>
@@ -96,6 +97,7 @@ public struct ResNet<T: NetworkScalar>: Sendable {
     }
 
     /// Convenience: forward with stored parameters.
+    @inlinable
     public func forward(parameters: ResNetParameters<T>, inputs: [T], batch: Int, alphas: [T],
                         tape: inout ForwardTape<T>) {
         var weights = StoredResidualWeights(parameters)
@@ -113,6 +115,7 @@ public struct ResNet<T: NetworkScalar>: Sendable {
     /// - res-1: ∂V += s σ(h)ᵀ, ∂b += Σ_j s, p_k = p_{k+1} + σ'(h) ⊙ (Vᵀ s)
     /// - res-2: q = σ'(V h + b) ⊙ s, ∂V += q hᵀ, ∂b += Σ_j q, p_k = p_{k+1} + Vᵀ q
     /// - res-3: ∂V += s σ(g)ᵀ, t = σ'(g) ⊙ (Vᵀ s), ∂W += t hᵀ, ∂b += Σ_j t, p_k = p_{k+1} + Wᵀ t
+    @inlinable
     public func backward<Weights: ResidualWeights>(
         inputLayer: [T], outputLayer: [T], residual weights: inout Weights,
         tape: inout ForwardTape<T>, outputGradient: [T], parameterGradients: Bool,
@@ -252,6 +255,7 @@ public struct ResNet<T: NetworkScalar>: Sendable {
     }
 
     /// Convenience: backward with stored parameters.
+    @inlinable
     public func backward(parameters: ResNetParameters<T>, tape: inout ForwardTape<T>, outputGradient: [T],
                          parameterGradients: Bool) -> BackwardResult<T> {
         var weights = StoredResidualWeights(parameters)

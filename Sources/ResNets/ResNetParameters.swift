@@ -26,6 +26,7 @@ public struct ResNetParameters<T: NetworkScalar>: Equatable, Sendable {
     }
 
     /// A container with no storage (placeholder where no gradient is wanted).
+    @usableFromInline
     init(empty configuration: ResNetConfiguration) {
         self.configuration = configuration
         inputLayer = []; outputLayer = []; v = []; w = []; bias = []
