@@ -1,0 +1,125 @@
+import Foundation
+import XCTest
+
+/// Runs the built `resnet-scaling` executable as a user would.
+final class CommandLineTests: XCTestCase {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The executable sits in the build products folder, beside the test bundle (Linux: the
+    /// bundle path is that folder or a file in it; macOS: a .xctest directory in it).
+    static var executable: URL {
+        let bundle = Bundle(for: CommandLineTests.self).bundleURL
+        let candidates = [bundle, bundle.deletingLastPathComponent(), Bundle.main.bundleURL]
+            .map { $0.appendingPathComponent("resnet-scaling") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    let small = ["--width", "8", "--input-dim", "4", "--depth", "5:50:3", "--beta", "0.25,0.5,1",
+                 "--samples", "4", "--inputs", "2"]
+
+    func testSimulateWritesCSVSummaryAndFigures() throws {
+        let r = try run(["simulate"] + small + ["--out", path("a.csv"), "--plot", path("a.svg"), "--histogram", path("h.svg")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let csv = try String(contentsOfFile: path("a.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1 + 3 * 3 * 4 * 2)
+        XCTAssertTrue(lines[0].hasPrefix("model,activation,init,width,depth,beta,model_index,input_index,h_ratio,h_diff,grad_ratio,grad_diff"))
+        XCTAssertTrue(lines[1].hasPrefix("res3,relu,iid-uniform,8,5,0.25,0,0,"))
+        XCTAssertTrue(r.stdout.contains("h_diff median"))
+        XCTAssertTrue(r.stdout.contains("72 rows"))
+        for svg in ["a.svg", "h.svg"] {
+            let text = try String(contentsOfFile: path(svg), encoding: .utf8)
+            XCTAssertTrue(text.hasPrefix("<?xml") || text.hasPrefix("<svg"), svg)
+            XCTAssertTrue(text.contains("</svg>"))
+        }
+    }
+
+    func testSameOutputWhateverTheThreadCount() throws {
+        XCTAssertEqual(try run(["simulate"] + small + ["--threads", "1", "--out", path("1.csv"), "--quiet"]).status, 0)
+        XCTAssertEqual(try run(["simulate"] + small + ["--threads", "3", "--out", path("3.csv"), "--quiet"]).status, 0)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path("1.csv"))),
+                       try Data(contentsOf: URL(fileURLWithPath: path("3.csv"))))
+    }
+
+    /// Bad input: one line naming the flag, a non-zero exit, and no output file.
+    func testBadInputGivesOneLineErrorAndNoFile() throws {
+        let cases: [([String], String)] = [
+            (["--width", "0"], "--width"),
+            (["--depth", "0,10"], "--depth"),
+            (["--depth", "-5"], "--depth"),
+            (["--model", "res4"], "--model"),
+            (["--activation", "softplus"], "--activation"),
+            (["--init", "xavier"], "--init"),
+            (["--depth", "1:2"], "--depth"),
+            (["--beta", "nan"], "--beta"),
+            (["--beta", "0.5,abc"], "--beta"),
+            (["--samples", "0"], "--samples"),
+        ]
+        for (arguments, flag) in cases {
+            let out = path("bad.csv")
+            let r = try run(["simulate", "--out", out] + arguments)
+            XCTAssertNotEqual(r.status, 0, "\(arguments)")
+            let lines = r.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "\(arguments): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(flag), "\(arguments): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(arguments)")
+        }
+    }
+
+    func testUnwritableOutputIsRejectedBeforeTheRun() throws {
+        let missing = path("no/such/dir/x.csv")
+        let r = try run(["simulate"] + small + ["--out", missing])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--out"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1)
+        let plot = try run(["simulate"] + small + ["--out", path("ok.csv"), "--plot", path("missing/p.svg")])
+        XCTAssertNotEqual(plot.status, 0)
+        XCTAssertTrue(plot.stderr.contains("--plot"), plot.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("ok.csv")), "no partial results on error")
+    }
+
+    func testHelpExplainsTheCommand() throws {
+        let r = try run(["simulate", "--help"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.contains("h_diff"))
+        XCTAssertTrue(r.stdout.contains("--depth"))
+    }
+
+    func testBenchRandomSectionPrintsThroughput() throws {
+        let r = try run(["bench", "--section", "random"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.lowercased().contains("uniform"))
+    }
+}
