@@ -40,12 +40,17 @@ let package = Package(
         .target(name: "SignalPropagation", dependencies: ["ResNets", "DenseKernels", "Stochastic"], swiftSettings: numericSettings),
         // Plain SVG figures: line plots with bands, histograms, heatmaps.
         .target(name: "Plots", swiftSettings: toolSettings),
+        // zlib (present on every Linux and macOS) for .gz datasets.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Datasets, losses, optimizers, schedules, the training loop, checkpoints.
+        .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "CZlib"],
+                swiftSettings: numericSettings),
         // Durable files: atomic writes.
         .target(name: "Persistence"),
         // The paper's figures drawn from experiment results.
         .target(name: "Figures", dependencies: ["SignalPropagation", "Plots"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Figures"]),
+        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Figures", "Training"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
@@ -59,6 +64,7 @@ let package = Package(
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "SignalPropagation", "Plots"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic"], swiftSettings: numericSettings),
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,32 +1,73 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Why a file could not be written.
-public struct FileWriteError: Error, CustomStringConvertible, Equatable, Sendable {
-    public var path: String
-    public var reason: String
-    public var description: String { "cannot write '\(path)': \(reason)" }
+public enum AtomicFileError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The destination's directory does not exist.
+    case directoryMissing(String)
+    /// The destination's parent path exists but is not a directory.
+    case notADirectory(String)
+    /// The directory exists but the process may not create files in it.
+    case directoryNotWritable(String)
+    /// The destination is a directory.
+    case destinationIsDirectory(String)
+    /// Writing the temporary file or renaming it failed.
+    case writeFailed(path: String, reason: String)
+
+    /// A readable message naming the path and the reason.
+    public var description: String {
+        switch self {
+        case .directoryMissing(let d): return "directory '\(d)' does not exist"
+        case .notADirectory(let d): return "'\(d)' is not a directory"
+        case .directoryNotWritable(let d): return "directory '\(d)' is not writable"
+        case .destinationIsDirectory(let p): return "'\(p)' is a directory, expected a file path"
+        case let .writeFailed(path, reason): return "cannot write '\(path)': \(reason)"
+        }
+    }
 }
 
-/// Whole-file writes that are atomic: the data goes to a temporary file in the same
+/// Whole-file writes that are atomic: the data goes to a temporary file in the destination's
 /// directory, which is then renamed over the destination. Readers see the old file or the
-/// new one, never a partial one, and a crash leaves at most a stray temporary file.
+/// new one, never a partial one; a crash leaves at most a hidden temporary file.
+///
+/// ```swift
+/// try AtomicFile.write(figure.svg(), to: "results/figure7.svg")
+/// ```
 public enum AtomicFile {
+    /// Throws an ``AtomicFileError`` if `path` could not be written now: missing or
+    /// unwritable directory, or a directory in the way. Used to fail before a long run.
+    public static func checkWritable(_ path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dir, isDirectory: &isDir) else { throw AtomicFileError.directoryMissing(dir) }
+        guard isDir.boolValue else { throw AtomicFileError.notADirectory(dir) }
+        guard fm.isWritableFile(atPath: dir) else { throw AtomicFileError.directoryNotWritable(dir) }
+        if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw AtomicFileError.destinationIsDirectory(path)
+        }
+    }
+
     /// Writes `data` to `path` atomically, creating or replacing the file.
     public static func write(_ data: Data, to path: String) throws {
+        try checkWritable(path)
         let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FileWriteError(path: path, reason: "directory '\(directory.path)' does not exist")
+        let tmp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+            throw AtomicFileError.writeFailed(path: path, reason: "could not create temporary file '\(tmp)'")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
-            throw FileWriteError(path: path, reason: "directory '\(directory.path)' is not writable")
-        }
-        if rename(temporary.path, url.path) != 0 {
+        if rename(tmp, url.path) != 0 {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw FileWriteError(path: path, reason: reason)
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw AtomicFileError.writeFailed(path: path, reason: "rename failed: \(reason)")
         }
     }
 

@@ -59,7 +59,7 @@ public enum Panel: Sendable {
 /// let fig = Figure(title: "Forward relative difference", columns: 3, panels: [
 ///     .line(panelBeta025), .line(panelBeta05), .line(panelBeta1),
 /// ])
-/// try SVGWriter.write(fig.svg(), to: "out/figure1.svg")
+/// try AtomicFile.write(fig.svg(), to: "out/figure1.svg")   // Persistence module
 /// ```
 public struct Figure: Sendable {
     /// Title above the grid (nil for none).

@@ -6,3 +6,4 @@
 @_exported import Plots
 @_exported import Persistence
 @_exported import Figures
+@_exported import Training
