@@ -80,6 +80,15 @@ public struct StationaryGaussianSequence: Sendable {
         2 * FFTPlan.smoothLength(atLeast: (max(2, n) + 1) / 2)
     }
 
+    /// Embeds the autocovariance function `c` with `M` = the smallest even 2,3,5-smooth number
+    /// ≥ max(2(L − 1), `minimumEmbeddingLength`), evaluating `c(k)` for `k = 0 … M/2`.
+    /// Throws as ``init(length:embeddingLength:autocovariance:)``.
+    public init(length: Int, minimumEmbeddingLength: Int = 0, autocovariance c: (Int) -> Double) throws {
+        guard length >= 1 else { throw RandomProcessError.invalidLength(length) }
+        let m = Self.evenSmoothLength(atLeast: max(2 * (length - 1), minimumEmbeddingLength))
+        try self.init(length: length, embeddingLength: m, autocovariance: (0...(m / 2)).map(c))
+    }
+
     /// Embeds the autocovariance `autocovariance[k] = c(k)`, `k = 0 … M/2`, where
     /// `M = embeddingLength` (even, ≥ 2(L − 1)); `autocovariance` must have at least `M/2 + 1`
     /// entries.

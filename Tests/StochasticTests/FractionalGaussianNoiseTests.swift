@@ -158,6 +158,23 @@ final class FractionalGaussianNoiseTests: XCTestCase {
         }
     }
 
+    func testGenericStationarySequence() throws {
+        // AR(1)-type covariance ρ^k: a valid stationary sequence, embedded exactly.
+        let rho = 0.6
+        let seq = try StationaryGaussianSequence(length: 50) { pow(rho, Double($0)) }
+        XCTAssertLessThan(seq.covarianceError, 1e-12)
+        XCTAssertEqual(seq.embeddingLength, 100)
+        let n = 8_000
+        var stream = RandomStream(seed: 27)
+        let buf = UnsafeMutableBufferPointer<Double>.allocate(capacity: 50 * n)
+        defer { buf.deallocate() }
+        seq.sample(sequences: n, scale: 1, from: &stream, into: buf)
+        let x = LayerMajor(data: Array(buf), length: 50, count: n)
+        for lag in [0, 1, 3] { assertWithinStandardErrors(Estimate(x.lagProducts(lag: lag)), pow(rho, Double(lag)), "ρ^\(lag)") }
+        // Not a covariance (|c(1)| > c(0)): the embedding has negative eigenvalues.
+        XCTAssertThrowsError(try StationaryGaussianSequence(length: 4) { $0 == 0 ? 1 : ($0 == 1 ? 1.5 : 0) })
+    }
+
     func testDeterminismLayoutAndFloatOutput() throws {
         let f = try FractionalGaussianNoise(length: 100, hurst: 0.65)
         var a = RandomStream(seed: 26, 1), b = RandomStream(seed: 26, 1), c = RandomStream(seed: 26, 2)
