@@ -1,0 +1,284 @@
+import Foundation
+import Persistence
+import ResNets
+
+/// Why a checkpoint could not be read or used.
+public enum CheckpointError: Error, Equatable, CustomStringConvertible, Sendable {
+    case missing(path: String)
+    case corrupt(path: String, reason: String)
+    case unsupportedVersion(path: String, version: UInt32)
+    case mismatch(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let p): return "\(p): checkpoint not found"
+        case let .corrupt(p, r): return "\(p): corrupt checkpoint: \(r)"
+        case let .unsupportedVersion(p, v):
+            return "\(p): checkpoint format version \(v) is not supported (this build reads version \(Checkpoint.formatVersion))"
+        case let .mismatch(p, r): return "\(p): \(r)"
+        }
+    }
+}
+
+/// The complete state of a training run after an epoch: configuration, parameters, optimizer
+/// state, finished epochs and their metrics. Resuming from it gives bit for bit the numbers
+/// of an uninterrupted run (the minibatch order and learning rate of an epoch depend only on
+/// the seed and the epoch index).
+///
+/// Binary format (little-endian):
+/// ```
+/// "RNSCKPT\0"                       8 bytes magic
+/// UInt32 version                    (1)
+/// UInt32 n, n bytes                 JSON header: config, epochs done, optimizer step, history, …
+/// UInt32 arrays
+///   per array: UInt16 n, n bytes name ("param.V", "opt1.V", "opt2.V", …), UInt64 count, count × Float32
+/// UInt32 CRC-32 of everything above
+/// ```
+/// Files are written atomically; a load checks magic, version, checksum, lengths and shapes.
+public struct Checkpoint: Equatable, Sendable {
+    public static let magic: [UInt8] = Array("RNSCKPT".utf8) + [0]
+    public static let formatVersion: UInt32 = 1
+    public static let fileName = "checkpoint.bin"
+
+    public var configuration: TrainingConfiguration
+    public var parameters: ResNetParameters<Float>
+    public var optimizer: OptimizerState<Float>
+    public var completedEpochs: Int
+    public var history: [EpochMetrics]
+    public var divergence: Divergence?
+    public var initialEvaluation: Evaluation?
+    public var initialRegularity: [String: RegularityStatistics]
+    /// The file it was read from, if any (for messages).
+    public var path: String?
+
+    public init(trainer: Trainer) {
+        configuration = trainer.configuration
+        parameters = trainer.parameters
+        optimizer = trainer.optimizer
+        completedEpochs = trainer.completedEpochs
+        history = trainer.history
+        divergence = trainer.divergence
+        initialEvaluation = trainer.initialEvaluation
+        initialRegularity = trainer.initialRegularity
+        path = nil
+    }
+
+    struct Header: Codable {
+        var config: TrainingConfiguration
+        var network: NetworkShape
+        var hasBias: Bool
+        var completedEpochs: Int
+        var optimizerStep: Int
+        var history: [EpochMetrics]
+        /// Bit patterns of the history's numbers, so that resumed metrics are bit-identical
+        /// whatever the JSON number formatting.
+        var historyBits: [[UInt64]]
+        var divergence: Divergence?
+        var initialEvaluation: Evaluation?
+        var initialRegularity: [String: RegularityStatistics]
+
+        enum CodingKeys: String, CodingKey {
+            case config, network, hasBias = "has_bias", completedEpochs = "completed_epochs"
+            case optimizerStep = "optimizer_step", history, historyBits = "history_bits", divergence
+            case initialEvaluation = "initial_evaluation", initialRegularity = "initial_regularity"
+        }
+    }
+
+    struct NetworkShape: Codable, Equatable {
+        var inputDimension: Int
+        var outputDimension: Int
+        enum CodingKeys: String, CodingKey { case inputDimension = "input_dim", outputDimension = "output_dim" }
+    }
+
+    static func bits(_ m: EpochMetrics) -> [UInt64] {
+        [m.learningRate, m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.seconds].map(\.bitPattern)
+    }
+
+    // MARK: Encoding
+
+    public func encoded() throws -> Data {
+        let c = parameters.configuration
+        let header = Header(config: configuration,
+                            network: NetworkShape(inputDimension: c.inputDimension, outputDimension: c.outputDimension),
+                            hasBias: parameters.hasBias, completedEpochs: completedEpochs, optimizerStep: optimizer.step,
+                            history: history, historyBits: history.map(Self.bits), divergence: divergence,
+                            initialEvaluation: initialEvaluation, initialRegularity: initialRegularity)
+        let json = try TrainingJSON.encoder(pretty: false).encode(header)
+        var out = Data()
+        out.append(contentsOf: Self.magic)
+        append(&out, Self.formatVersion)
+        append(&out, UInt32(json.count))
+        out.append(json)
+        let arrays = namedArrays()
+        append(&out, UInt32(arrays.count))
+        for (name, values) in arrays {
+            let nameBytes = Array(name.utf8)
+            append(&out, UInt16(nameBytes.count))
+            out.append(contentsOf: nameBytes)
+            append(&out, UInt64(values.count))
+            var le = values.map { $0.bitPattern.littleEndian }
+            le.withUnsafeMutableBytes { out.append(contentsOf: $0) }
+        }
+        let crc = out.withUnsafeBytes { Gzip.crc32($0) }
+        append(&out, crc)
+        return out
+    }
+
+    func namedArrays() -> [(String, [Float])] {
+        var list: [(String, [Float])] = []
+        var p = parameters, m = optimizer.first, v = optimizer.second
+        p.forEachArray { name, a in list.append(("param.\(name)", a)) }
+        m.forEachArray { name, a in list.append(("opt1.\(name)", a)) }
+        v.forEachArray { name, a in if !a.isEmpty { list.append(("opt2.\(name)", a)) } }
+        return list
+    }
+
+    private func append<I: FixedWidthInteger>(_ data: inout Data, _ value: I) {
+        var le = value.littleEndian
+        withUnsafeBytes(of: &le) { data.append(contentsOf: $0) }
+    }
+
+    /// Writes the checkpoint atomically.
+    public func write(to path: String) throws {
+        try AtomicFile.write(encoded(), to: path)
+    }
+
+    // MARK: Decoding
+
+    /// Reads and validates a checkpoint file.
+    public static func read(from path: String) throws -> Checkpoint {
+        guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.missing(path: path) }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CheckpointError.corrupt(path: path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        var checkpoint = try decode(data, path: path)
+        checkpoint.path = path
+        return checkpoint
+    }
+
+    public static func decode(_ data: Data, path: String = "checkpoint") throws -> Checkpoint {
+        let bytes = [UInt8](data)
+        func corrupt(_ reason: String) -> CheckpointError { .corrupt(path: path, reason: reason) }
+        guard bytes.count >= magic.count + 8, Array(bytes[0..<magic.count]) == magic else {
+            throw corrupt("not a ResNetScaling checkpoint (bad magic)")
+        }
+        var reader = ByteReader(bytes: bytes, offset: magic.count)
+        let version: UInt32 = try reader.read(or: corrupt("truncated header"))
+        guard version == formatVersion else { throw CheckpointError.unsupportedVersion(path: path, version: version) }
+        guard bytes.count >= magic.count + 12 else { throw corrupt("truncated file") }
+        let stored = UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8
+            | UInt32(bytes[bytes.count - 2]) << 16 | UInt32(bytes[bytes.count - 1]) << 24
+        let computed = bytes.withUnsafeBytes { Gzip.crc32(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 4)])) }
+        guard stored == computed else { throw corrupt("checksum mismatch (the file is truncated or damaged)") }
+        reader.end = bytes.count - 4
+
+        let headerLength: UInt32 = try reader.read(or: corrupt("truncated header"))
+        let headerBytes = try reader.take(Int(headerLength), or: corrupt("truncated header"))
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: Data(headerBytes)) } catch {
+            throw corrupt("unreadable header: \(error)")
+        }
+        let arrayCount: UInt32 = try reader.read(or: corrupt("truncated array table"))
+        var arrays: [String: [Float]] = [:]
+        for _ in 0..<arrayCount {
+            let nameLength: UInt16 = try reader.read(or: corrupt("truncated array name"))
+            let name = String(decoding: try reader.take(Int(nameLength), or: corrupt("truncated array name")), as: UTF8.self)
+            let count: UInt64 = try reader.read(or: corrupt("truncated array '\(name)'"))
+            guard count <= UInt64(reader.remaining / 4) else { throw corrupt("array '\(name)' runs past the end of the file") }
+            let raw = try reader.take(Int(count) * 4, or: corrupt("truncated array '\(name)'"))
+            var values = [Float](repeating: 0, count: Int(count))
+            raw.withUnsafeBytes { src in
+                for i in 0..<Int(count) {
+                    values[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                }
+            }
+            arrays[name] = values
+        }
+        guard reader.remaining == 0 else { throw corrupt("\(reader.remaining) unexpected bytes before the checksum") }
+
+        // Rebuild and check every shape against the configuration.
+        let config = header.config
+        let network: ResNetConfiguration
+        do {
+            network = try config.networkConfiguration(features: header.network.inputDimension, classes: header.network.outputDimension)
+        } catch { throw corrupt("invalid configuration: \(error)") }
+        var parameters = ResNetParameters<Float>(zeros: network, hasBias: header.hasBias)
+        var optimizer = OptimizerState(settings: config.optimizer, for: parameters)
+        optimizer.step = header.optimizerStep
+        func fill(_ prefix: String, _ target: inout ResNetParameters<Float>) throws {
+            try target.forEachArray { name, a in
+                if a.isEmpty { return }
+                guard let values = arrays["\(prefix).\(name)"] else { throw corrupt("array '\(prefix).\(name)' is missing") }
+                guard values.count == a.count else {
+                    throw corrupt("array '\(prefix).\(name)' has \(values.count) values, the configuration needs \(a.count)")
+                }
+                a = values
+            }
+        }
+        try fill("param", &parameters)
+        try fill("opt1", &optimizer.first)
+        try fill("opt2", &optimizer.second)
+        var history = header.history
+        guard header.historyBits.count == history.count else { throw corrupt("history and its bit patterns differ in length") }
+        for (i, b) in header.historyBits.enumerated() {
+            guard b.count == 6 else { throw corrupt("bad history bit patterns") }
+            history[i].learningRate = Double(bitPattern: b[0])
+            history[i].trainLoss = Double(bitPattern: b[1])
+            history[i].trainAccuracy = Double(bitPattern: b[2])
+            history[i].testLoss = Double(bitPattern: b[3])
+            history[i].testAccuracy = Double(bitPattern: b[4])
+            history[i].seconds = Double(bitPattern: b[5])
+        }
+        guard header.completedEpochs == history.count else { throw corrupt("epoch count and history disagree") }
+        var checkpoint = Checkpoint(configuration: config, parameters: parameters, optimizer: optimizer,
+                                    completedEpochs: header.completedEpochs, history: history, divergence: header.divergence,
+                                    initialEvaluation: header.initialEvaluation, initialRegularity: header.initialRegularity)
+        checkpoint.path = path
+        return checkpoint
+    }
+
+    init(configuration: TrainingConfiguration, parameters: ResNetParameters<Float>, optimizer: OptimizerState<Float>,
+         completedEpochs: Int, history: [EpochMetrics], divergence: Divergence?, initialEvaluation: Evaluation?,
+         initialRegularity: [String: RegularityStatistics]) {
+        self.configuration = configuration
+        self.parameters = parameters
+        self.optimizer = optimizer
+        self.completedEpochs = completedEpochs
+        self.history = history
+        self.divergence = divergence
+        self.initialEvaluation = initialEvaluation
+        self.initialRegularity = initialRegularity
+        path = nil
+    }
+}
+
+/// Sequential little-endian reads with bounds checks.
+struct ByteReader {
+    let bytes: [UInt8]
+    var offset: Int
+    var end: Int
+
+    init(bytes: [UInt8], offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
+        end = bytes.count
+    }
+
+    var remaining: Int { end - offset }
+
+    mutating func read<I: FixedWidthInteger>(or error: @autoclosure () -> Error) throws -> I {
+        let size = MemoryLayout<I>.size
+        guard remaining >= size else { throw error() }
+        var value: I = 0
+        for i in 0..<size { value |= I(bytes[offset + i]) << (8 * i) }
+        offset += size
+        return value
+    }
+
+    mutating func take(_ count: Int, or error: @autoclosure () -> Error) throws -> ArraySlice<UInt8> {
+        guard count >= 0, remaining >= count else { throw error() }
+        defer { offset += count }
+        return bytes[offset..<(offset + count)]
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Persistence
+import ResNets
+
+/// Why a run could not start or continue in its output folder.
+public enum TrainingRunError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The folder already holds a run and `resume` was not requested.
+    case existingRun(path: String)
+    /// `resume` was requested with settings that differ from the checkpoint's.
+    case configurationMismatch(path: String, settings: [String], details: String)
+    /// The output folder cannot be created or written.
+    case outputDirectory(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .existingRun(let p):
+            return "'\(p)' already holds a run (\(Checkpoint.fileName)); pass --resume to continue it or choose another output folder"
+        case let .configurationMismatch(p, settings, details):
+            return "cannot resume '\(p)': its run was made with different settings (\(settings.joined(separator: ", "))): \(details)"
+        case let .outputDirectory(p, r):
+            return "output folder '\(p)': \(r)"
+        }
+    }
+}
+
+/// The document written to `metrics.json` after every epoch:
+/// `{"config": {...}, "epochs": [{"epoch": 1, "train_loss": …, "test_loss": …, "test_accuracy": …,
+/// "seconds": …}, …], "diverged": false, …}`.
+public struct MetricsDocument: Codable, Equatable, Sendable {
+    public var config: TrainingConfiguration
+    public var epochs: [EpochMetrics]
+    public var diverged: Bool
+    public var divergence: Divergence?
+    /// Every epoch done, or diverged.
+    public var finished: Bool
+    public var completedEpochs: Int
+    /// Test metrics of the model at initialization.
+    public var initial: Evaluation?
+    /// The last finite metrics (the last finished epoch), nil before the first epoch ends.
+    public var final: EpochMetrics?
+    /// Regularity of the residual weights at initialization and at the last finished epoch.
+    public var regularity: RegularityPair
+    public var parameterCount: Int
+    public var trainExamples: Int
+    public var testExamples: Int
+
+    public struct RegularityPair: Codable, Equatable, Sendable {
+        public var initial: [String: RegularityStatistics]
+        public var final: [String: RegularityStatistics]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case config, epochs, diverged, divergence, finished, completedEpochs = "completed_epochs", initial, final
+        case regularity, parameterCount = "parameter_count", trainExamples = "train_examples", testExamples = "test_examples"
+    }
+
+    public init(trainer: Trainer) {
+        config = trainer.configuration
+        epochs = trainer.history
+        diverged = trainer.divergence != nil
+        divergence = trainer.divergence
+        finished = trainer.isFinished
+        completedEpochs = trainer.completedEpochs
+        initial = trainer.initialEvaluation
+        final = trainer.history.last
+        regularity = RegularityPair(initial: trainer.initialRegularity, final: Trainer.regularity(of: trainer.parameters))
+        parameterCount = trainer.parameters.count
+        trainExamples = trainer.train.count
+        testExamples = trainer.test.count
+    }
+
+    public func json() throws -> String {
+        let data = try TrainingJSON.encoder(pretty: true).encode(self)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// A training run tied to an output folder: `metrics.json` and `checkpoint.bin` are written
+/// atomically after every epoch, and `resume` continues from the checkpoint.
+public final class TrainingSession {
+    public static let metricsFileName = "metrics.json"
+
+    public let directory: String
+    public let trainer: Trainer
+    /// Whether the trainer was restored from a checkpoint.
+    public let resumed: Bool
+
+    public var metricsPath: String { (directory as NSString).appendingPathComponent(Self.metricsFileName) }
+    public var checkpointPath: String { (directory as NSString).appendingPathComponent(Checkpoint.fileName) }
+
+    /// Prepares the folder (created if missing) and the trainer: fresh, or restored from the
+    /// folder's checkpoint when `resume` is set (a missing checkpoint starts afresh). Throws
+    /// before any training if the folder is unusable, holds another run without `resume`, or
+    /// holds a run with other settings.
+    public init(configuration: TrainingConfiguration, train: Dataset, test: Dataset, directory: String,
+                resume: Bool, threads: Int = 1) throws {
+        self.directory = directory
+        try Self.prepareDirectory(directory)
+        let checkpointPath = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+        let exists = FileManager.default.fileExists(atPath: checkpointPath)
+        if exists && !resume { throw TrainingRunError.existingRun(path: directory) }
+        if exists {
+            let state = try Checkpoint.read(from: checkpointPath)
+            let differences = configuration.differences(from: state.configuration)
+            if !differences.isEmpty {
+                let old = state.configuration.jsonObject, new = configuration.jsonObject
+                let details = differences.map { "\($0) was \(old[$0].map { "\($0)" } ?? "unset"), now \(new[$0].map { "\($0)" } ?? "unset")" }
+                throw TrainingRunError.configurationMismatch(path: directory, settings: differences,
+                                                             details: details.joined(separator: "; "))
+            }
+            var state2 = state
+            state2.configuration.epochs = configuration.epochs
+            trainer = try Trainer(configuration: configuration, train: train, test: test, threads: threads, state: state2)
+            resumed = true
+        } else {
+            trainer = try Trainer(configuration: configuration, train: train, test: test, threads: threads)
+            resumed = false
+        }
+        for path in [metricsPath, self.checkpointPath] {
+            do { try AtomicFile.checkWritable(path) } catch {
+                throw TrainingRunError.outputDirectory(path: directory, reason: "\(error)")
+            }
+        }
+    }
+
+    static func prepareDirectory(_ directory: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw TrainingRunError.outputDirectory(path: directory, reason: "exists and is not a folder") }
+        } else {
+            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw TrainingRunError.outputDirectory(path: directory, reason: "cannot create it: \(error.localizedDescription)")
+            }
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw TrainingRunError.outputDirectory(path: directory, reason: "is not writable")
+        }
+    }
+
+    /// Trains the remaining epochs, writing the checkpoint and the metrics after each one.
+    /// Divergence ends the run normally (`diverged: true` in the metrics).
+    @discardableResult
+    public func run(progress: ((TrainingProgress) -> Void)? = nil,
+                    epochFinished: ((EpochOutcome) -> Void)? = nil) throws -> MetricsDocument {
+        if trainer.initialEvaluation == nil && !trainer.isFinished {
+            trainer.evaluateInitial()
+        }
+        var last: MetricsDocument?
+        while !trainer.isFinished {
+            let outcome = trainer.runEpoch(progress: progress)
+            last = try save()
+            epochFinished?(outcome)
+        }
+        // A resumed run that was already finished still gets its files (re)written.
+        return try last ?? save()
+    }
+
+    /// Writes the checkpoint, then the metrics (both atomically); returns the metrics.
+    @discardableResult
+    public func save() throws -> MetricsDocument {
+        try Checkpoint(trainer: trainer).write(to: checkpointPath)
+        let metrics = MetricsDocument(trainer: trainer)
+        try AtomicFile.write(metrics.json(), to: metricsPath)
+        return metrics
+    }
+}

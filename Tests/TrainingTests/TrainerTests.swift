@@ -1,0 +1,229 @@
+import Foundation
+import ResNets
+import Stochastic
+import XCTest
+@testable import Training
+
+final class TrainerTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("trainer-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Slices of the real MNIST (or synthetic data when it is absent).
+    func data(train: Int = 600, test: Int = 300) -> (Dataset, Dataset) {
+        if let sets = SharedMNIST.sets { return (sets.train.prefix(train), sets.test.prefix(test)) }
+        return (TrainingBenchmark.syntheticDataset(count: train), TrainingBenchmark.syntheticDataset(count: test, seed: 2))
+    }
+
+    func tiny(_ model: ResidualVariant = .res1, epochs: Int = 3, lr: Double = 3e-3,
+              initialization: Initialization = .iidUniform) -> TrainingConfiguration {
+        TrainingConfiguration(model: model, width: 12, depth: 16, beta: 0.5, initialization: initialization,
+                              learningRate: lr, lrStep: 2, lrGamma: 0.5, epochs: epochs, batchSize: 64, seed: 7)
+    }
+
+    func testTinyModelsLearnMNIST() throws {
+        let (train, test) = data()
+        for model in [ResidualVariant.res1, .res2, .res3] {
+            let trainer = try Trainer(configuration: tiny(model), train: train, test: test, threads: 2)
+            let initial = trainer.evaluateInitial()
+            var last: EpochMetrics?
+            while !trainer.isFinished {
+                guard case .completed(let m) = trainer.runEpoch() else { return XCTFail("\(model) diverged") }
+                last = m
+            }
+            XCTAssertEqual(trainer.history.count, 3)
+            XCTAssertEqual(trainer.history.map(\.learningRate), [3e-3, 3e-3, 1.5e-3])
+            XCTAssertLessThan(last!.testLoss, initial.loss, "\(model)")
+            if SharedMNIST.sets != nil { XCTAssertGreaterThan(last!.testAccuracy, 0.6, "\(model)") }
+        }
+    }
+
+    func testResultsDoNotDependOnThreads() throws {
+        let (train, test) = data(train: 300, test: 100)
+        var config = tiny(.res3, epochs: 1)
+        config.residualBias = true
+        let one = try Trainer(configuration: config, train: train, test: test, threads: 1)
+        let two = try Trainer(configuration: config, train: train, test: test, threads: 2)
+        _ = one.runEpoch(); _ = two.runEpoch()
+        XCTAssertEqual(one.parameters, two.parameters)
+        XCTAssertEqual(one.history[0].testLoss, two.history[0].testLoss)
+        XCTAssertEqual(one.history[0].trainLoss, two.history[0].trainLoss)
+    }
+
+    func testBlockSplitMatchesOneBlock() throws {
+        // Two column blocks compute the same gradient as one (up to Float rounding).
+        let (train, test) = data(train: 128, test: 64)
+        var a = tiny(epochs: 1), b = tiny(epochs: 1)
+        a.columnBlocks = 1; b.columnBlocks = 2
+        a.optimizer = .sgd(momentum: 0); b.optimizer = .sgd(momentum: 0)
+        let ta = try Trainer(configuration: a, train: train, test: test), tb = try Trainer(configuration: b, train: train, test: test)
+        XCTAssertEqual(ta.parameters, tb.parameters)
+        let indices = Array(0..<64)
+        indices.withUnsafeBufferPointer { _ = ta.step(indices: $0, learningRate: 1); _ = tb.step(indices: $0, learningRate: 1) }
+        var pa = ta.parameters, pb = tb.parameters
+        var maxDiff: Float = 0, maxStep: Float = 0
+        let initial = try Trainer(configuration: a, train: train, test: test).parameters
+        var p0 = initial
+        pa.forEachArray { name, x in
+            pb.forEachArray { n2, y in
+                guard name == n2 else { return }
+                p0.forEachArray { n3, z in
+                    guard n3 == name else { return }
+                    for i in x.indices { maxDiff = max(maxDiff, abs(x[i] - y[i])); maxStep = max(maxStep, abs(x[i] - z[i])) }
+                }
+            }
+        }
+        XCTAssertGreaterThan(maxStep, 1e-3)
+        XCTAssertLessThan(maxDiff, 1e-5 * max(1, maxStep))
+    }
+
+    func testResumeIsBitIdentical() throws {
+        let (train, test) = data(train: 256, test: 128)
+        let config = tiny(epochs: 3, initialization: .iidGaussian)
+        // Uninterrupted.
+        let full = try TrainingSession(configuration: config, train: train, test: test,
+                                       directory: folder.appendingPathComponent("full").path, resume: false, threads: 2)
+        let fullMetrics = try full.run()
+        // Interrupted after one epoch: a session that stops, then a new one that resumes.
+        let dir = folder.appendingPathComponent("parts").path
+        let first = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: false, threads: 1)
+        first.trainer.evaluateInitial()
+        _ = first.trainer.runEpoch()
+        try first.save()
+        let second = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true, threads: 2)
+        XCTAssertTrue(second.resumed)
+        XCTAssertEqual(second.trainer.completedEpochs, 1)
+        let resumedMetrics = try second.run()
+        XCTAssertEqual(second.trainer.parameters, full.trainer.parameters)
+        XCTAssertEqual(second.trainer.optimizer, full.trainer.optimizer)
+        func numbers(_ m: MetricsDocument) -> [[Double]] {
+            m.epochs.map { [$0.learningRate, $0.trainLoss, $0.trainAccuracy, $0.testLoss, $0.testAccuracy] }
+        }
+        XCTAssertEqual(numbers(resumedMetrics), numbers(fullMetrics))
+        XCTAssertEqual(resumedMetrics.regularity, fullMetrics.regularity)
+        XCTAssertEqual(resumedMetrics.initial, fullMetrics.initial)
+        // Resuming a finished run changes nothing.
+        let third = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true)
+        XCTAssertTrue(third.trainer.isFinished)
+        XCTAssertEqual(numbers(try third.run()), numbers(fullMetrics))
+    }
+
+    func testMetricsFileShape() throws {
+        let (train, test) = data(train: 128, test: 64)
+        let dir = folder.appendingPathComponent("run").path
+        let session = try TrainingSession(configuration: tiny(epochs: 2), train: train, test: test, directory: dir, resume: false)
+        try session.run()
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: session.metricsPath))) as! [String: Any]
+        let config = json["config"] as! [String: Any]
+        XCTAssertEqual(config["model"] as? String, "res1")
+        XCTAssertEqual(config["width"] as? Int, 12)
+        XCTAssertEqual(config["init"] as? String, "iid-uniform")
+        XCTAssertEqual(json["diverged"] as? Bool, false)
+        XCTAssertEqual(json["finished"] as? Bool, true)
+        let epochs = json["epochs"] as! [[String: Any]]
+        XCTAssertEqual(epochs.count, 2)
+        XCTAssertEqual(epochs[0]["epoch"] as? Int, 1)
+        for key in ["train_loss", "test_loss", "test_accuracy", "seconds"] { XCTAssertNotNil(epochs[1][key] as? Double, key) }
+        let regularity = json["regularity"] as! [String: Any]
+        let initialV = (regularity["initial"] as! [String: Any])["V"] as! [String: Any]
+        XCTAssertNotNil(initialV["quadratic_variation"] as? Double)
+        XCTAssertNotNil(initialV["holder_exponent"] as? Double)
+        XCTAssertNotNil((regularity["final"] as! [String: Any])["V"])
+    }
+
+    func testResumeWithOtherSettingsAndExistingRun() throws {
+        let (train, test) = data(train: 128, test: 64)
+        let dir = folder.appendingPathComponent("run").path
+        try TrainingSession(configuration: tiny(epochs: 1), train: train, test: test, directory: dir, resume: false).run()
+        XCTAssertThrowsError(try TrainingSession(configuration: tiny(epochs: 1), train: train, test: test, directory: dir, resume: false)) {
+            XCTAssertTrue("\($0)".contains("--resume"), "\($0)")
+        }
+        var other = tiny(epochs: 1)
+        other.learningRate = 0.5
+        other.width = 13
+        XCTAssertThrowsError(try TrainingSession(configuration: other, train: train, test: test, directory: dir, resume: true)) {
+            let text = "\($0)"
+            XCTAssertTrue(text.contains("lr") && text.contains("width") && text.contains("0.5"), text)
+        }
+        // More epochs extend the run.
+        let longer = try TrainingSession(configuration: tiny(epochs: 2), train: train, test: test, directory: dir, resume: true)
+        XCTAssertEqual(longer.trainer.completedEpochs, 1)
+        XCTAssertEqual(try longer.run().epochs.count, 2)
+    }
+
+    func testCheckpointValidation() throws {
+        let (train, test) = data(train: 64, test: 64)
+        let trainer = try Trainer(configuration: tiny(.res3, epochs: 1), train: train, test: test)
+        _ = trainer.runEpoch()
+        let data = try Checkpoint(trainer: trainer).encoded()
+        let decoded = try Checkpoint.decode(data)
+        XCTAssertEqual(decoded.parameters, trainer.parameters)
+        XCTAssertEqual(decoded.optimizer, trainer.optimizer)
+        XCTAssertEqual(decoded.history, trainer.history)
+        XCTAssertEqual(decoded.configuration, trainer.configuration)
+        func fails(_ d: Data, _ fragment: String, line: UInt = #line) {
+            XCTAssertThrowsError(try Checkpoint.decode(d, path: "ck.bin"), line: line) {
+                XCTAssertTrue("\($0)".contains(fragment) && "\($0)".contains("ck.bin"), "\($0)", line: line)
+            }
+        }
+        fails(data.prefix(data.count - 100), "checksum")
+        var flipped = data
+        flipped[data.count / 2] ^= 1
+        fails(flipped, "checksum")
+        fails(Data("hello world, not a checkpoint".utf8), "bad magic")
+        var version = data
+        version[8] = 9
+        fails(version, "version 9")
+        XCTAssertThrowsError(try Checkpoint.read(from: folder.appendingPathComponent("none.bin").path))
+    }
+
+    func testDivergenceIsAResult() throws {
+        let (train, test) = data(train: 256, test: 64)
+        // β = 0 (α = 1) with lr 1: the loss explodes within a few steps.
+        var config = TrainingConfiguration(model: .res1, width: 16, depth: 50, beta: 0, learningRate: 1, lrStep: 5,
+                                           lrGamma: 0.1, epochs: 3, batchSize: 32, seed: 1)
+        config.optimizer = .sgd(momentum: 0.9)
+        let dir = folder.appendingPathComponent("boom").path
+        let session = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: false)
+        let metrics = try session.run()
+        XCTAssertTrue(metrics.diverged)
+        XCTAssertTrue(metrics.finished)
+        let d = try XCTUnwrap(metrics.divergence)
+        XCTAssertEqual(d.epoch, metrics.epochs.count + 1)
+        XCTAssertTrue(metrics.epochs.allSatisfy { $0.trainLoss.isFinite && $0.testLoss.isFinite })
+        // The parameters kept are the last finite ones, and the metrics file is valid JSON.
+        XCTAssertTrue(session.trainer.parameters.v.allSatisfy(\.isFinite))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: session.metricsPath))) as! [String: Any]
+        XCTAssertEqual(json["diverged"] as? Bool, true)
+        // Resuming a diverged run does nothing more.
+        let again = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true)
+        XCTAssertTrue(again.trainer.isFinished)
+        XCTAssertEqual(try again.run().divergence, d)
+    }
+
+    func testResidualBiasForFBM() throws {
+        XCTAssertFalse(Initialization.iidUniform.hasResidualBias)
+        if let fbm = try? Initialization(parsing: "fbm:0.5") {
+            XCTAssertTrue(fbm.hasResidualBias)
+            XCTAssertTrue(TrainingConfiguration(initialization: fbm).residualBias)
+        }
+        XCTAssertFalse(TrainingConfiguration().residualBias)
+    }
+
+    func testConfigurationJSONRoundTrip() throws {
+        var c = tiny(.res3)
+        c.optimizer = .sgd(momentum: 0.5)
+        c.trainLimit = 100
+        let data = try JSONEncoder().encode(c)
+        XCTAssertEqual(try JSONDecoder().decode(TrainingConfiguration.self, from: data), c)
+        XCTAssertThrowsError(try TrainingConfiguration(epochs: 0).validate())
+        XCTAssertThrowsError(try TrainingConfiguration(learningRate: -1).validate())
+    }
+}
