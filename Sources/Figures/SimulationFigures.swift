@@ -17,28 +17,41 @@ public enum SimulationFigures {
         for (rowIndex, (label, path)) in metrics.enumerated() {
             var row: [Panel] = []
             for (b, beta) in spec.betas.enumerated() {
-                var means: [Double] = [], lower: [Double] = [], upper: [Double] = []
-                for depth in spec.depths {
-                    let values = result.records(depth: depth, beta: beta).map { $0.metrics[keyPath: path] }
-                    let ci = Statistics.confidenceInterval95(values)
-                    means.append(Statistics.mean(values))
-                    lower.append(ci.lower)
-                    upper.append(ci.upper)
-                }
                 let x = spec.depths.map(Double.init)
-                let series = LineSeries(label: "mean, 95% interval", x: x, y: means, lower: lower, upper: upper,
-                                        color: Palette.color(b), marker: .circle)
-                let positive = (lower + means + upper).filter { $0.isFinite && $0 > 0 }
+                let several = spec.initializations.count > 1
+                let series: [LineSeries] = spec.initializations.enumerated().map { i, initialization in
+                    var means: [Double] = [], lower: [Double] = [], upper: [Double] = []
+                    for depth in spec.depths {
+                        let values = result.records(depth: depth, beta: beta, initialization: initialization)
+                            .map { $0.metrics[keyPath: path] }
+                        let ci = Statistics.confidenceInterval95(values)
+                        means.append(Statistics.mean(values))
+                        lower.append(ci.lower)
+                        upper.append(ci.upper)
+                    }
+                    return LineSeries(label: several ? initialization.description : "mean, 95% interval", x: x, y: means,
+                                      lower: lower, upper: upper, color: Palette.color(several ? i : b), marker: .circle)
+                }
+                var plotted: [Double] = []
+                for line in series { plotted += line.y + (line.lower ?? []) + (line.upper ?? []) }
+                let positive = plotted.filter { $0.isFinite && $0 > 0 }
                 let useLog = (positive.max() ?? 1) / (positive.min() ?? 1) > 100
                 let yAxis = useLog ? Axis.log(label) : Axis(label: label)
                 let title = rowIndex == 0 ? "β = \(formatCompact(beta)) · forward" : "β = \(formatCompact(beta)) · gradient"
                 row.append(.line(LinePanel(title: title, subtitle: "\(spec.samples) models × \(spec.inputsPerModel) inputs",
-                                           xAxis: Axis(label: "depth L"), yAxis: yAxis, series: [series], legend: .hidden)))
+                                           xAxis: Axis(label: "depth L"), yAxis: yAxis, series: series,
+                                           legend: several ? .auto : .hidden)))
             }
             rows.append(row)
         }
-        let title = "\(spec.variant.rawValue), \(spec.activation), \(spec.initialization), width \(spec.width): relative differences at initialization"
+        let title = "\(spec.variant.rawValue), \(spec.activation), \(initializationsLabel(spec)), width \(spec.width): relative differences at initialization"
         return Figure(title: title, rows: rows)
+    }
+
+    static func initializationsLabel(_ spec: SimulationSpec) -> String {
+        if spec.initializations.count == 1 { return spec.initializations[0].description }
+        let families = Set(spec.initializations.map(\.family))
+        return families.count == 1 ? "\(families.first!) (\(spec.initializations.count) settings)" : "\(spec.initializations.count) initializations"
     }
 
     /// Figure 2: histograms of h_ratio = ‖h_L‖/‖h_0‖ and grad_ratio = ‖p_0‖/‖p_L‖ over models
@@ -47,18 +60,21 @@ public enum SimulationFigures {
         let spec = result.spec
         let depth = spec.depths.max()!
         var rows: [[Panel]] = []
-        for (b, beta) in spec.betas.enumerated() {
-            let records = result.records(depth: depth, beta: beta)
+        for initialization in spec.initializations {
+          for (b, beta) in spec.betas.enumerated() {
+            let records = result.records(depth: depth, beta: beta, initialization: initialization)
             let panels: [(String, [Double])] = [
                 ("‖h_L‖ / ‖h_0‖", records.map(\.metrics.hRatio)),
                 ("‖p_0‖ / ‖p_L‖", records.map(\.metrics.gradRatio)),
             ]
             rows.append(panels.map { label, samples in
-                .histogram(HistogramPanel(title: "\(label) · L = \(depth), β = \(formatCompact(beta))", samples: samples,
-                                          logX: true, xLabel: label, color: Palette.color(b)))
+                .histogram(HistogramPanel(title: "\(label) · L = \(depth), β = \(formatCompact(beta))",
+                                          subtitle: spec.initializations.count > 1 ? initialization.description : nil,
+                                          samples: samples, logX: true, xLabel: label, color: Palette.color(b)))
             })
+          }
         }
-        let title = "\(spec.variant.rawValue), \(spec.activation), \(spec.initialization), width \(spec.width): norm ratios at initialization"
+        let title = "\(spec.variant.rawValue), \(spec.activation), \(initializationsLabel(spec)), width \(spec.width): norm ratios at initialization"
         return Figure(title: title, rows: rows)
     }
 }

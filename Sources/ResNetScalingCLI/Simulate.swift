@@ -19,6 +19,9 @@ struct Simulate: ParsableCommand {
         Figure 1/3:  resnet-scaling simulate --out fig1.csv --plot fig1.svg
         Figure 2:    resnet-scaling simulate --width 100 --depth 1000 --beta 0.5 --samples 10000 \\
                        --out fig2.csv --histogram fig2.svg
+        Figure 4/5:  resnet-scaling simulate --init smooth --beta 0.5,1,2 --out fig4.csv --plot fig4.svg
+        Figure 7:    resnet-scaling simulate --init fbm --hurst 0.05:0.97:51 --beta 0:1.3:70 --depth 1000 \\
+                       --samples 5 --inputs 10 --out fig7.csv --heatmap fig7.svg --boundary fig7-boundary.csv
         """
     )
 
@@ -31,10 +34,17 @@ struct Simulate: ParsableCommand {
     var activation: Activation = .relu
 
     @Option(name: .customLong("init"),
-            help: ArgumentHelp("Weight initialization: iid-uniform (U[±√(3/fan_in)], the reference's) or iid-gaussian (N(0, 1/fan_in)).",
-                               valueName: "name"),
-            transform: OptionParsing.initialization)
-    var initialization: Initialization = .iidUniform
+            help: ArgumentHelp("""
+                Residual weight initialization: iid-uniform (U[±√(3/fan_in)], the reference's), iid-gaussian \
+                (N(0, 1/fan_in)), fbm:<H> (fractional Gaussian noise of Hurst index H in (0, 1), /√d), fbm with \
+                --hurst <axis>, smooth[:<ℓ>] (RBF Gaussian process values, ℓ = 0.1), smooth-increments[:<ℓ²>] \
+                (increments of an RBF process renormalized to variance 1/d, ℓ² = 0.01).
+                """, valueName: "name"))
+    var initialization: String = "iid-uniform"
+
+    @Option(help: ArgumentHelp("Hurst indices H for --init fbm, as an axis: e.g. 0.05:0.97:51.", valueName: "axis"),
+            transform: OptionParsing.realAxis)
+    var hurst: [Double]?
 
     @Option(help: "Width d of the hidden state.", transform: OptionParsing.positiveInt)
     var width: Int = 40
@@ -77,18 +87,46 @@ struct Simulate: ParsableCommand {
                                valueName: "file.svg"))
     var histogram: String?
 
+    @Option(help: ArgumentHelp("With --init fbm --hurst: draw the β × H phase diagram (figure 7): log10 of the mean relative differences, boundary β*(H), references β = 1/2 and β = H.",
+                               valueName: "file.svg"))
+    var heatmap: String?
+
+    @Option(help: ArgumentHelp("With --init fbm --hurst: write the measured boundary β*(H), forward and gradient, as CSV.",
+                               valueName: "file.csv"))
+    var boundary: String?
+
     @Flag(help: "Do not print the summary table or progress.")
     var quiet = false
 
     func validate() throws {
         if beta.contains(where: { !$0.isFinite }) { throw ValidationError("--beta: values must be finite numbers") }
+        if (heatmap != nil || boundary != nil) && hurst == nil {
+            throw ValidationError("--heatmap and --boundary need --init fbm with a --hurst axis")
+        }
+    }
+
+    /// The initialization axis: one initialization, or fBm at every H of --hurst.
+    func initializations() throws -> [Initialization] {
+        if let hurst {
+            guard initialization.lowercased() == "fbm" else {
+                throw ValidationError("--hurst: applies to --init fbm (without :<H>), got --init \(initialization)")
+            }
+            return try hurst.map { h in
+                let value = Initialization.fbm(hurst: h)
+                do { try value.validate() } catch let e as ConfigurationError { throw ValidationError("--hurst: \(e.message)") }
+                return value
+            }
+        }
+        do { return [try Initialization(parsing: initialization)] } catch let e as ConfigurationError {
+            throw ValidationError("--init: \(e.message)")
+        }
     }
 
     func run() throws {
         var spec = SimulationSpec()
         spec.variant = model
         spec.activation = activation
-        spec.initialization = initialization
+        spec.initializations = try initializations()
         spec.width = width
         spec.inputDimension = inputDim
         spec.outputDimension = outputDim
@@ -103,7 +141,8 @@ struct Simulate: ParsableCommand {
         }
         // Check every output location before the run, so that a long run cannot end in an
         // unwritable path; nothing is written unless the run succeeds.
-        let outputs = [("--out", out), ("--plot", plot), ("--histogram", histogram)].compactMap { flag, path in
+        let outputs = [("--out", out), ("--plot", plot), ("--histogram", histogram), ("--heatmap", heatmap),
+                       ("--boundary", boundary)].compactMap { flag, path in
             path.map { (flag, $0) }
         }
         for (flag, path) in outputs { try OutputFile.checkWritable(path, flag: flag) }
@@ -119,8 +158,21 @@ struct Simulate: ParsableCommand {
         if let histogram {
             try OutputFile.write(SimulationFigures.histogramFigure(result).svg(), to: histogram, flag: "--histogram")
         }
+        if heatmap != nil || boundary != nil {
+            let diagram = try PhaseDiagram(result)
+            if let heatmap {
+                let figure = PhaseFigures.heatmapFigure(diagram, depth: spec.depths.max()!, width: spec.width)
+                try OutputFile.write(figure.svg(), to: heatmap, flag: "--heatmap")
+            }
+            if let boundary { try OutputFile.write(diagram.boundaryCSV(), to: boundary, flag: "--boundary") }
+        }
         if !quiet {
-            print(ResultTables.summaryTable(result.summary()), terminator: "")
+            let summary = result.summary()
+            if summary.count <= 300 {
+                print(ResultTables.summaryTable(summary), terminator: "")
+            } else {
+                print("summary: \(summary.count) (depth, init, β) cells — see the CSV\(heatmap == nil ? "" : " and the heatmap")")
+            }
             print(String(format: "%d rows in %.2f s on %d thread(s) → %@", result.records.count, seconds, threads, out))
         }
     }

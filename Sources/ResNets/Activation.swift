@@ -47,6 +47,17 @@ public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// out[i] = σ(x[i]) for i < count.
     @inlinable
     public func apply<T: NetworkScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, count: Int) {
+        if T.self == Float.self {
+            switch self {
+            case .relu, .leakyReLU:
+                var slope: Float = 0
+                if case .leakyReLU(let s) = self { slope = Float(s) }
+                return FloatLoops.rectify(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                                          UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self),
+                                          slope: slope, count: count)
+            default: break
+            }
+        }
         switch self {
         case .relu:
             for i in 0..<count { out[i] = x[i] > 0 ? x[i] : 0 }
@@ -57,6 +68,52 @@ public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
         case .leakyReLU(let slope):
             let s = T(slope)
             for i in 0..<count { out[i] = x[i] > 0 ? x[i] : s * x[i] }
+        }
+    }
+
+    /// g[i, j] *= σ'(x[i, j]) · a[j] for a row-major rows × columns matrix, with a[j] = 1
+    /// when `columnScales` is nil: the chain rule through σ fused with a per-column scaling.
+    @inlinable
+    public func multiplyByDerivative<T: NetworkScalar>(at x: UnsafePointer<T>, _ g: UnsafeMutablePointer<T>,
+                                                       columnScales a: UnsafePointer<T>?, rows: Int, columns: Int) {
+        guard let a else { return multiplyByDerivative(at: x, g, count: rows * columns) }
+        if T.self == Float.self {
+            switch self {
+            case .relu, .leakyReLU:
+                var slope: Float = 0
+                if case .leakyReLU(let s) = self { slope = Float(s) }
+                return FloatLoops.rectifiedDerivative(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                                                      UnsafeMutableRawPointer(g).assumingMemoryBound(to: Float.self),
+                                                      UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+                                                      slope: slope, rows: rows, columns: columns)
+            default: break
+            }
+        }
+        switch self {
+        case .relu:
+            for i in 0..<rows {
+                let o = i * columns
+                for j in 0..<columns { g[o + j] = x[o + j] > 0 ? g[o + j] * a[j] : 0 }
+            }
+        case .tanh:
+            for i in 0..<rows {
+                let o = i * columns
+                for j in 0..<columns {
+                    let t = T.hyperbolicTangent(x[o + j])
+                    g[o + j] *= (1 - t * t) * a[j]
+                }
+            }
+        case .identity:
+            for i in 0..<rows {
+                let o = i * columns
+                for j in 0..<columns { g[o + j] *= a[j] }
+            }
+        case .leakyReLU(let slope):
+            let s = T(slope)
+            for i in 0..<rows {
+                let o = i * columns
+                for j in 0..<columns { g[o + j] *= (x[o + j] > 0 ? a[j] : s * a[j]) }
+            }
         }
     }
 

@@ -25,6 +25,10 @@ where RawSignificand: FixedWidthInteger {
     /// Fills `buffer` with N(0, standardDeviation²) draws from `stream`.
     static func fillNormal(_ buffer: UnsafeMutableBufferPointer<Self>, standardDeviation: Self,
                            from stream: inout RandomStream)
+
+    /// Fills `buffer` with `count` sequences of `process`, layer-major, times `scale`.
+    static func fillSequences(_ buffer: UnsafeMutableBufferPointer<Self>, count: Int, scale: Double,
+                              process: LayerSequenceProcess, from stream: inout RandomStream)
 }
 
 extension Float: NetworkScalar {
@@ -55,6 +59,11 @@ extension Float: NetworkScalar {
                                   from stream: inout RandomStream) {
         stream.fillNormal(buffer, mean: 0, standardDeviation: standardDeviation)
     }
+
+    public static func fillSequences(_ buffer: UnsafeMutableBufferPointer<Float>, count: Int, scale: Double,
+                                     process: LayerSequenceProcess, from stream: inout RandomStream) {
+        process.sample(sequences: count, scale: scale, from: &stream, into: buffer)
+    }
 }
 
 extension Double: NetworkScalar {
@@ -76,6 +85,11 @@ extension Double: NetworkScalar {
     public static func fillNormal(_ buffer: UnsafeMutableBufferPointer<Double>, standardDeviation: Double,
                                   from stream: inout RandomStream) {
         stream.fillNormal(buffer, mean: 0, standardDeviation: standardDeviation)
+    }
+
+    public static func fillSequences(_ buffer: UnsafeMutableBufferPointer<Double>, count: Int, scale: Double,
+                                     process: LayerSequenceProcess, from stream: inout RandomStream) {
+        process.sample(sequences: count, scale: scale, from: &stream, into: buffer)
     }
 }
 

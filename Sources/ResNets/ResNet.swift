@@ -32,6 +32,8 @@ public struct ResNet<T: NetworkScalar>: Sendable {
         if batch == 0 { return }
         let d = c.width, db = d * batch
         let activation = c.activation, variant = c.variant
+        let keepsAll = tape.keepsAllStates
+        func offset(_ k: Int) -> Int { ForwardTape<T>.stateOffset(k, stateSize: db, keepsAllStates: keepsAll) }
 
         tape.states.withUnsafeMutableBufferPointer { states in
             // h_0 = A x
@@ -47,8 +49,8 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                     tape.scratchB.withUnsafeMutableBufferPointer { z in
                         alphas.withUnsafeBufferPointer { alpha in
                             for k in 0..<c.depth {
-                                let h = states.baseAddress! + k * db
-                                let next = h + db
+                                let h = states.baseAddress! + offset(k)
+                                let next = states.baseAddress! + offset(k + 1)
                                 weights.withLayer(k) { v, w, bias in
                                     switch variant {
                                     case .res1:
@@ -89,7 +91,7 @@ public struct ResNet<T: NetworkScalar>: Sendable {
             tape.outputs.withUnsafeMutableBufferPointer { out in
                 outputLayer.withUnsafeBufferPointer { b in
                     T.gemm(transposeA: false, transposeB: false, m: c.outputDimension, n: batch, k: d,
-                           a: b.baseAddress!, lda: d, b: states.baseAddress! + c.depth * db, ldb: batch,
+                           a: b.baseAddress!, lda: d, b: states.baseAddress! + offset(c.depth), ldb: batch,
                            c: out.baseAddress!, ldc: batch, accumulate: false)
                 }
             }
@@ -124,6 +126,7 @@ public struct ResNet<T: NetworkScalar>: Sendable {
         let c = configuration, batch = tape.batch
         let d = c.width, db = d * batch
         precondition(tape.configuration == c, "tape recorded with another configuration")
+        precondition(tape.keepsAllStates || !parameterGradients, "parameter gradients need a tape that keeps all states")
         precondition(outputGradient.count == c.outputDimension * batch, "output gradient must be n_out × batch")
         if result.outputStateGradient.count != db {
             result.outputStateGradient = [T](repeating: 0, count: db)
@@ -145,6 +148,8 @@ public struct ResNet<T: NetworkScalar>: Sendable {
         if batch == 0 { return }
         let activation = c.activation, variant = c.variant
         let biasGradients = parameterGradients && hasBias
+        let keepsAll = tape.keepsAllStates
+        func offset(_ k: Int) -> Int { ForwardTape<T>.stateOffset(k, stateSize: db, keepsAllStates: keepsAll) }
 
         // p_L = Bᵀ ∂loss/∂F ; ∂B = ∂loss/∂F h_Lᵀ
         result.outputStateGradient.withUnsafeMutableBufferPointer { pL in
@@ -157,7 +162,7 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                         tape.states.withUnsafeBufferPointer { states in
                             grads.outputLayer.withUnsafeMutableBufferPointer { gB in
                                 T.gemm(transposeA: false, transposeB: true, m: c.outputDimension, n: d, k: batch,
-                                       a: g.baseAddress!, lda: batch, b: states.baseAddress! + c.depth * db, ldb: batch,
+                                       a: g.baseAddress!, lda: batch, b: states.baseAddress! + offset(c.depth), ldb: batch,
                                        c: gB.baseAddress!, ldc: d, accumulate: false)
                             }
                         }
@@ -179,9 +184,12 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                                         grads.bias.withUnsafeMutableBufferPointer { gb in
                                             let s = sBuf.baseAddress!, t = tBuf.baseAddress!
                                             for k in stride(from: c.depth - 1, through: 0, by: -1) {
-                                                let h = states.baseAddress! + k * db
-                                                // s = α ⊙ p_{k+1}
-                                                scaleColumns(UnsafePointer(p), alpha.baseAddress!, s, rows: d, columns: batch)
+                                                let h = states.baseAddress! + offset(k)
+                                                // s = α ⊙ p_{k+1} (only the parameter gradients need it
+                                                // explicitly; otherwise α is folded into a later pass)
+                                                if parameterGradients {
+                                                    scaleColumns(UnsafePointer(p), alpha.baseAddress!, s, rows: d, columns: batch)
+                                                }
                                                 weights.withLayer(k) { v, w, _ in
                                                     switch variant {
                                                     case .res1:
@@ -193,14 +201,19 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                                                                    c: gV.baseAddress! + k * d * d, ldc: d, accumulate: false)
                                                             if biasGradients { sumRows(s, gb.baseAddress! + k * d, rows: d, columns: batch) }
                                                         }
-                                                        // t = σ'(h) ⊙ Vᵀ s ; p += t
+                                                        // t = σ'(h) ⊙ Vᵀ s = α ⊙ σ'(h) ⊙ Vᵀ p ; p += t
                                                         T.gemm(transposeA: true, transposeB: false, m: d, n: batch, k: d,
-                                                               a: v, lda: d, b: s, ldb: batch, c: t, ldc: batch, accumulate: false)
-                                                        activation.multiplyByDerivative(at: h, t, count: db)
+                                                               a: v, lda: d, b: parameterGradients ? UnsafePointer(s) : UnsafePointer(p), ldb: batch,
+                                                               c: t, ldc: batch, accumulate: false)
+                                                        activation.multiplyByDerivative(at: h, t, columnScales: parameterGradients ? nil : alpha.baseAddress!,
+                                                                                        rows: d, columns: batch)
                                                         add(UnsafePointer(t), p, count: db)
                                                     case .res2:
-                                                        // q = σ'(V h + b) ⊙ s
-                                                        activation.multiplyByDerivative(at: pre.baseAddress! + k * db, s, count: db)
+                                                        // q = σ'(V h + b) ⊙ s = σ'(V h + b) ⊙ α ⊙ p
+                                                        if !parameterGradients { s.update(from: p, count: db) }
+                                                        activation.multiplyByDerivative(at: pre.baseAddress! + k * db, s,
+                                                                                        columnScales: parameterGradients ? nil : alpha.baseAddress!,
+                                                                                        rows: d, columns: batch)
                                                         if parameterGradients {
                                                             T.gemm(transposeA: false, transposeB: true, m: d, n: d, k: batch,
                                                                    a: s, lda: batch, b: h, ldb: batch,
@@ -218,10 +231,12 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                                                                    a: s, lda: batch, b: t, ldb: batch,
                                                                    c: gV.baseAddress! + k * d * d, ldc: d, accumulate: false)
                                                         }
-                                                        // t = σ'(g) ⊙ Vᵀ s
+                                                        // t = σ'(g) ⊙ Vᵀ s = α ⊙ σ'(g) ⊙ Vᵀ p
                                                         T.gemm(transposeA: true, transposeB: false, m: d, n: batch, k: d,
-                                                               a: v, lda: d, b: s, ldb: batch, c: t, ldc: batch, accumulate: false)
-                                                        activation.multiplyByDerivative(at: g, t, count: db)
+                                                               a: v, lda: d, b: parameterGradients ? UnsafePointer(s) : UnsafePointer(p), ldb: batch,
+                                                               c: t, ldc: batch, accumulate: false)
+                                                        activation.multiplyByDerivative(at: g, t, columnScales: parameterGradients ? nil : alpha.baseAddress!,
+                                                                                        rows: d, columns: batch)
                                                         if parameterGradients {
                                                             T.gemm(transposeA: false, transposeB: true, m: d, n: d, k: batch,
                                                                    a: t, lda: batch, b: h, ldb: batch,
@@ -281,6 +296,13 @@ func addRowBias<T: NetworkScalar>(_ b: UnsafePointer<T>, _ z: UnsafeMutablePoint
 @inlinable
 func scaledColumnAdd<T: NetworkScalar>(_ h: UnsafePointer<T>, _ alpha: UnsafePointer<T>, _ z: UnsafePointer<T>,
                                        _ out: UnsafeMutablePointer<T>, rows: Int, columns: Int) {
+    if T.self == Float.self {
+        return FloatLoops.scaledColumnAdd(UnsafeRawPointer(h).assumingMemoryBound(to: Float.self),
+                                          UnsafeRawPointer(alpha).assumingMemoryBound(to: Float.self),
+                                          UnsafeRawPointer(z).assumingMemoryBound(to: Float.self),
+                                          UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self),
+                                          rows: rows, columns: columns)
+    }
     for i in 0..<rows {
         let o = i * columns
         for j in 0..<columns { out[o + j] = h[o + j] + alpha[j] * z[o + j] }

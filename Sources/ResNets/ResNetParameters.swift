@@ -15,6 +15,7 @@ public struct ResNetParameters<T: NetworkScalar>: Equatable, Sendable {
     public var bias: [T]
 
     /// Zero weights of the right shapes.
+    @inlinable
     public init(zeros configuration: ResNetConfiguration, hasBias: Bool = false) {
         let c = configuration
         self.configuration = c

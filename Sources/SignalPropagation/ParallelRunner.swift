@@ -20,23 +20,14 @@ public enum ParallelRunner {
         let order = order ?? Array(0..<count)
         precondition(order.count == count)
         let box = ResultBox<Result>(count: count)
-        let lock = NSLock()
-        var next = 0
+        let queue = WorkQueue(order: order, progress: progress)
         let workers = max(1, min(threads, count))
 
-        func loop() {
+        let loop: @Sendable () -> Void = {
             var state = makeState()
-            while true {
-                lock.lock()
-                guard next < count else { lock.unlock(); return }
-                let unit = order[next]
-                next += 1
-                lock.unlock()
-                let result = work(unit, &state)
-                box.set(unit, result)
-                lock.lock()
-                progress?(unit)
-                lock.unlock()
+            while let unit = queue.next() {
+                box.set(unit, work(unit, &state))
+                queue.finished(unit)
             }
         }
 
@@ -44,7 +35,6 @@ public enum ParallelRunner {
             loop()
         } else {
             let group = DispatchGroup()
-            var spawned: [Thread] = []
             for _ in 0..<workers {
                 group.enter()
                 let thread = Thread {
@@ -52,12 +42,37 @@ public enum ParallelRunner {
                     group.leave()
                 }
                 thread.stackSize = 8 << 20
-                spawned.append(thread)
                 thread.start()
             }
             group.wait()
         }
         return box.results()
+    }
+}
+
+/// Hands out units in order and reports finished ones, under one lock.
+private final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let order: [Int]
+    private var position = 0
+    private let progress: ((Int) -> Void)?
+
+    init(order: [Int], progress: ((Int) -> Void)?) {
+        self.order = order
+        self.progress = progress
+    }
+
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard position < order.count else { return nil }
+        position += 1
+        return order[position - 1]
+    }
+
+    func finished(_ unit: Int) {
+        guard let progress else { return }
+        lock.lock(); defer { lock.unlock() }
+        progress(unit)
     }
 }
 

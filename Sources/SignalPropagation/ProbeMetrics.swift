@@ -1,3 +1,5 @@
+import ResNets
+
 /// The four norm ratios measured on one input (PAPER.md §4), with p_k = ∂loss/∂h_k:
 ///
 ///     h_ratio    = ‖h_L‖ / ‖h_0‖        h_diff    = ‖h_L − h_0‖ / ‖h_0‖
@@ -37,16 +39,18 @@ public struct ProbeMetrics: Equatable, Sendable {
     }
 }
 
-/// One row of a simulation's results: one (depth, β, model, input).
+/// One row of a simulation's results: one (depth, initialization, β, model, input).
 public struct ProbeRecord: Equatable, Sendable {
     public var depth: Int
+    public var initialization: Initialization
     public var beta: Double
     public var modelIndex: Int
     public var inputIndex: Int
     public var metrics: ProbeMetrics
 
-    public init(depth: Int, beta: Double, modelIndex: Int, inputIndex: Int, metrics: ProbeMetrics) {
+    public init(depth: Int, initialization: Initialization, beta: Double, modelIndex: Int, inputIndex: Int, metrics: ProbeMetrics) {
         self.depth = depth
+        self.initialization = initialization
         self.beta = beta
         self.modelIndex = modelIndex
         self.inputIndex = inputIndex

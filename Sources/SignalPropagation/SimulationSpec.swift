@@ -1,17 +1,20 @@
 import ResNets
 
-/// Everything that defines an experiment at initialization (figures 1–3): the model, the
-/// grid of depths × β, how many independent models per depth and inputs per model.
+/// Everything that defines an experiment at initialization (figures 1–7): the model, the
+/// grid of depths × initializations × β, how many independent models per (depth,
+/// initialization) and inputs per model.
 public struct SimulationSpec: Equatable, Sendable {
     public var variant: ResidualVariant = .res3
     public var activation: Activation = .relu
-    public var initialization: Initialization = .iidUniform
+    /// The initializations compared (an axis: e.g. fBm at several H); models are drawn
+    /// independently for each.
+    public var initializations: [Initialization] = [.iidUniform]
     public var width: Int = 40
     public var inputDimension: Int = 64
     public var outputDimension: Int = 1
     public var depths: [Int] = [10, 120, 230, 340, 450, 560, 670, 780, 890, 1000]
     public var betas: [Double] = [0.25, 0.5, 1]
-    /// Independent models per depth; a model's weights serve every β.
+    /// Independent models per (depth, initialization); a model's weights serve every β.
     public var samples: Int = 50
     /// Inputs x ~ U[0,1]^{n_in} per model, the same inputs for every β.
     public var inputsPerModel: Int = 1
@@ -31,6 +34,8 @@ public struct SimulationSpec: Equatable, Sendable {
         if let bad = betas.first(where: { !$0.isFinite }) {
             throw ConfigurationError(setting: "beta", "β must be a finite number, got \(formatCompact(bad))")
         }
+        if initializations.isEmpty { throw ConfigurationError(setting: "init", "needs at least one initialization") }
+        for initialization in initializations { try initialization.validate() }
         if samples < 1 { throw ConfigurationError(setting: "samples", "must be a positive integer, got \(samples)") }
         if inputsPerModel < 1 { throw ConfigurationError(setting: "inputs", "must be a positive integer, got \(inputsPerModel)") }
     }

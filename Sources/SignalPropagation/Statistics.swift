@@ -1,3 +1,5 @@
+import ResNets
+
 /// Summary statistics that treat non-finite values as data (explosion), never dropping them.
 public enum Statistics {
     /// Arithmetic mean; +∞ or NaN if any value is.
@@ -39,6 +41,7 @@ public enum Statistics {
 /// Per (depth, β) summary of a simulation.
 public struct SummaryRow: Equatable, Sendable {
     public var depth: Int
+    public var initialization: Initialization
     public var beta: Double
     public var count: Int
     public var nonFinite: Int
@@ -51,32 +54,34 @@ public struct SummaryRow: Equatable, Sendable {
 }
 
 extension SimulationResult {
-    /// The records of one (depth, β), in record order.
-    public func records(depth: Int, beta: Double) -> [ProbeRecord] {
-        records.filter { $0.depth == depth && $0.beta == beta }
+    /// The records of one (depth, β) — and one initialization, if given — in record order.
+    public func records(depth: Int, beta: Double, initialization: Initialization? = nil) -> [ProbeRecord] {
+        records.filter { $0.depth == depth && $0.beta == beta && (initialization == nil || $0.initialization == initialization) }
     }
 
-    /// One row per depth × β, in the order of the spec's axes.
+    /// One row per depth × initialization × β, in the order of the spec's axes.
     public func summary() -> [SummaryRow] {
         var groups: [Key: [ProbeRecord]] = [:]
-        for r in records { groups[Key(depth: r.depth, beta: r.beta), default: []].append(r) }
+        for r in records { groups[Key(depth: r.depth, initialization: r.initialization, beta: r.beta), default: []].append(r) }
         var rows: [SummaryRow] = []
         for depth in spec.depths {
+          for initialization in spec.initializations {
             for beta in spec.betas {
-                let g = groups[Key(depth: depth, beta: beta)] ?? []
+                let g = groups[Key(depth: depth, initialization: initialization, beta: beta)] ?? []
                 let hd = g.map(\.metrics.hDiff), gd = g.map(\.metrics.gradDiff)
                 let nonFinite = g.filter {
                     !($0.metrics.hDiff.isFinite && $0.metrics.gradDiff.isFinite && $0.metrics.hRatio.isFinite && $0.metrics.gradRatio.isFinite)
                 }.count
-                rows.append(SummaryRow(depth: depth, beta: beta, count: g.count, nonFinite: nonFinite,
+                rows.append(SummaryRow(depth: depth, initialization: initialization, beta: beta, count: g.count, nonFinite: nonFinite,
                                        hDiffMedian: Statistics.median(hd), hDiffMean: Statistics.mean(hd),
                                        gradDiffMedian: Statistics.median(gd), gradDiffMean: Statistics.mean(gd),
                                        hRatioMedian: Statistics.median(g.map(\.metrics.hRatio)),
                                        gradRatioMedian: Statistics.median(g.map(\.metrics.gradRatio))))
             }
+          }
         }
         return rows
     }
 
-    private struct Key: Hashable { let depth: Int; let beta: Double }
+    private struct Key: Hashable { let depth: Int; let initialization: Initialization; let beta: Double }
 }

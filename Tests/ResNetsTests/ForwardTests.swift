@@ -23,7 +23,7 @@ final class ForwardTests: XCTestCase {
         for variant in ResidualVariant.allCases {
             let config = try ResNetConfiguration(variant: variant, activation: .relu, width: 9, depth: 17,
                                                  inputDimension: 5, outputDimension: 2)
-            let sampler = WeightSampler(configuration: config, initialization: .iidUniform,
+            let sampler = try WeightSampler(configuration: config, initialization: .iidUniform,
                                         stream: RandomStream(seed: 3, coordinates: [17, 4]))
             let params = sampler.parameters(Float.self)
             let net = ResNet<Float>(config)
@@ -52,7 +52,7 @@ final class ForwardTests: XCTestCase {
         for variant in ResidualVariant.allCases {
             let config = try ResNetConfiguration(variant: variant, activation: .tanh, width: 40, depth: 50,
                                                  inputDimension: 64, outputDimension: 3)
-            let sampler = WeightSampler(configuration: config, initialization: .iidGaussian,
+            let sampler = try WeightSampler(configuration: config, initialization: .iidGaussian,
                                         stream: RandomStream(seed: 11, coordinates: []))
             let pf = sampler.parameters(Float.self, hasBias: true)
             let pd = pf.converted(to: Double.self)
@@ -79,6 +79,36 @@ final class ForwardTests: XCTestCase {
             let gv = rd.parameterGradients!.v, gScale = gv.map { abs($0) }.max()!
             for (a, b) in zip(rf.parameterGradients!.v, gv) {
                 XCTAssertEqual(Double(a), b, accuracy: 1e-4 * gScale)
+            }
+        }
+    }
+
+    /// The probe path (rolling states, α folded into the derivative pass) gives the same
+    /// p_0, p_L and h_L as the full path with parameter gradients.
+    func testProbePathMatchesFullPath() throws {
+        for variant in ResidualVariant.allCases {
+            for activation in [Activation.relu, .tanh, .leakyReLU(slope: 0.2), .identity] {
+                let config = try ResNetConfiguration(variant: variant, activation: activation, width: 7, depth: 9,
+                                                     inputDimension: 3, outputDimension: 2)
+                let params = try WeightSampler(configuration: config, initialization: .iidGaussian,
+                                               stream: RandomStream(seed: 5, coordinates: [])).parameters(Double.self, hasBias: true)
+                let net = ResNet<Double>(config)
+                let batch = 4, alphas = [1.0, 0.6, 0.3, 0.05]
+                let x = (0..<(3 * batch)).map { Double($0 % 7) / 7 }
+                let g = (0..<(2 * batch)).map { Double($0 % 3) - 1 }
+                var full = ForwardTape<Double>(configuration: config, batch: batch)
+                var lean = ForwardTape<Double>(configuration: config, batch: batch, keepsAllStates: false)
+                XCTAssertEqual(lean.keepsAllStates, variant == .res1)
+                net.forward(parameters: params, inputs: x, batch: batch, alphas: alphas, tape: &full)
+                net.forward(parameters: params, inputs: x, batch: batch, alphas: alphas, tape: &lean)
+                XCTAssertEqual(Array(full.state(9)), Array(lean.state(9)))
+                XCTAssertEqual(Array(full.state(0)), Array(lean.state(0)))
+                let a = net.backward(parameters: params, tape: &full, outputGradient: g, parameterGradients: true)
+                let b = net.backward(parameters: params, tape: &lean, outputGradient: g, parameterGradients: false)
+                XCTAssertEqual(a.outputStateGradient, b.outputStateGradient)
+                for (u, v) in zip(a.inputStateGradient, b.inputStateGradient) {
+                    XCTAssertEqual(u, v, accuracy: 1e-12 * max(1, abs(u)), "\(variant) \(activation)")
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ final class GradientCheckTests: XCTestCase {
                    seed: UInt64 = 7) throws -> (ResNet<Double>, ResNetParameters<Double>) {
         let config = try ResNetConfiguration(variant: variant, activation: activation, width: 4, depth: 3,
                                              inputDimension: inputDim, outputDimension: 2)
-        let sampler = WeightSampler(configuration: config, initialization: .iidGaussian,
+        let sampler = try WeightSampler(configuration: config, initialization: .iidGaussian,
                                     stream: RandomStream(seed: seed, coordinates: [UInt64(variant.hashValue & 0xffff)]))
         var params = sampler.parameters(Double.self, hasBias: hasBias)
         // Large weights and a non-zero bias make every term of the chain rule matter.

@@ -38,11 +38,11 @@ final class AxisAndTableTests: XCTestCase {
         var spec = SimulationSpec()
         spec.depths = [5]
         spec.betas = [0.5]
-        let record = ProbeRecord(depth: 5, beta: 0.5, modelIndex: 2, inputIndex: 0,
+        let record = ProbeRecord(depth: 5, initialization: .iidUniform, beta: 0.5, modelIndex: 2, inputIndex: 0,
                                  metrics: ProbeMetrics(hRatio: .infinity, hDiff: .nan, gradRatio: 1.5, gradDiff: -.infinity))
         let csv = ResultTables.csv(SimulationResult(spec: spec, records: [record]))
         let lines = csv.split(separator: "\n")
         XCTAssertEqual(String(lines[0]), ResultTables.csvHeader)
-        XCTAssertEqual(String(lines[1]), "res3,relu,iid-uniform,40,5,0.5,2,0,inf,nan,1.5,-inf")
+        XCTAssertEqual(String(lines[1]), "res3,relu,iid-uniform,,,40,5,0.5,2,0,inf,nan,1.5,-inf")
     }
 }

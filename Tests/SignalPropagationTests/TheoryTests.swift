@@ -12,7 +12,7 @@ final class TheoryTests: XCTestCase {
         var spec = SimulationSpec()
         spec.variant = variant
         spec.activation = activation
-        spec.initialization = initialization
+        spec.initializations = [initialization]
         spec.width = width
         spec.inputDimension = 8
         spec.depths = [depth]

@@ -1,0 +1,46 @@
+import Plots
+import ResNets
+import SignalPropagation
+
+/// Figure 7: the β × H phase diagram at initialization.
+public enum PhaseFigures {
+    /// Two heatmaps (forward: log10 mean h_diff; gradient: log10 mean grad_diff) with β
+    /// upward and H rightward, a diverging colour scale clipped to [−1, 1], non-finite cells
+    /// (explosion) saturated and counted, the measured boundary β*(H) and the reference lines
+    /// β = 1/2 and β = H.
+    public static func heatmapFigure(_ diagram: PhaseDiagram, depth: Int, width: Int, title: String? = nil) -> Figure {
+        let h = diagram.hursts
+        let lo = h.min()!, hi = h.max()!
+        func panel(_ name: String, _ values: [[Double]], _ boundary: [Double], _ metric: String) -> Panel {
+            let overlays = [
+                HeatmapOverlay(label: "measured β*(H)", x: h, y: boundary, color: RGBColor(0x111111), width: 2.2, marker: .circle),
+                HeatmapOverlay(label: "β = 1/2", x: [lo, hi], y: [0.5, 0.5], color: RGBColor(0x2ca02c), width: 1.6, dash: [6, 4]),
+                HeatmapOverlay(label: "β = H", x: [lo, hi], y: [lo, hi], color: RGBColor(0x9467bd), width: 1.6, dash: [2, 3]),
+            ]
+            return .heatmap(HeatmapPanel(title: name, subtitle: "L = \(depth), d = \(width)", x: h, y: diagram.betas,
+                                         values: values, colorMap: .blueWhiteRed, vmin: -1, vmax: 1,
+                                         xLabel: "Hurst index H", yLabel: "β", colorbarLabel: "log10 mean \(metric)",
+                                         overlays: overlays, nonFinite: .saturate))
+        }
+        return Figure(title: title ?? "Phase diagram at initialization: fBm weights, α_L = L^-β",
+                      columns: 2,
+                      panels: [panel("forward", diagram.forward, diagram.forwardBoundary, "‖h_L − h_0‖/‖h_0‖"),
+                               panel("gradient", diagram.gradient, diagram.gradientBoundary, "‖p_L − p_0‖/‖p_L‖")],
+                      plotWidth: 360, plotHeight: 300)
+    }
+}
+
+/// Figure 6: sample paths of fractional Brownian motion.
+public enum PathFigures {
+    /// One panel per H: the paths t ↦ B^H_t on t = k/L, k = 0…L.
+    public static func fbmFigure(hursts: [Double], paths: [[[Double]]], length: Int) -> Figure {
+        let panels: [Panel] = zip(hursts, paths).map { hurst, group in
+            .path(PathPanel(title: "H = \(formatCompact(hurst))", xLabel: "t = k/L", yLabel: "B^H_t",
+                            series: group.enumerated().map { i, values in
+                                PathSeries(label: group.count > 1 ? "path \(i + 1)" : "", values: values, start: 0,
+                                           step: 1 / Double(length))
+                            }))
+        }
+        return Figure(title: "Fractional Brownian motion, L = \(length)", columns: max(1, panels.count), panels: panels)
+    }
+}
