@@ -9,15 +9,17 @@ struct Bench: ParsableCommand {
         discussion: """
         Matrix products are reported in GFLOP/s (single thread) beside the machine's FP32 peak
         (AVX2 + FMA: 2 FMA units × 8 lanes × 2 FLOP × ~3.1 GHz ≈ 99 GFLOP/s per core).
-        The experiment section times figure 1 at paper size and extrapolates figure 2 from a subset.
+        The experiment section times figure 1 at paper size, extrapolates figure 2 from a subset, and
+        runs the figure-7 grid (51 H × 70 β × 5 models × 10 inputs at L = 1000, d = 40, fBm weights)
+        with its breakdown: weight sampling, forward and backward passes (CPU seconds over threads).
         """
     )
 
     enum Section: String, ExpressibleByArgument, CaseIterable {
-        case kernels, random, experiments, all
+        case kernels, random, processes, experiments, all
     }
 
-    @Option(help: "What to measure: kernels, random, experiments or all.")
+    @Option(help: "What to measure: kernels, random, processes, experiments or all.")
     var section: Section = .all
 
     @Option(help: "Worker threads for the experiment section.", transform: OptionParsing.positiveInt)
@@ -26,6 +28,10 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("figure2-models"), help: "Models of figure 2 (d = 100, L = 1000) to time before extrapolating to 10⁴.",
             transform: OptionParsing.positiveInt)
     var figure2Models: Int = 200
+
+    @Option(name: .customLong("figure7-hursts"), help: "Hurst indices of the figure-7 grid (51 at paper size).",
+            transform: OptionParsing.positiveInt)
+    var figure7Hursts: Int = 51
 
     func run() throws {
         if section == .kernels || section == .all {
@@ -38,6 +44,10 @@ struct Bench: ParsableCommand {
         if section == .random || section == .all {
             print("== Random streams (single thread) ==")
             print(RandomBenchmark.formattedTable(RandomBenchmark.run()))
+        }
+        if section == .processes || section == .all {
+            print("== Correlated weight sequences (single thread, 3200 sequences of L = 1000) ==")
+            print(ProcessBenchmark.formattedTable(ProcessBenchmark.run()))
         }
         if section == .experiments || section == .all {
             print("== Experiments at initialization (\(threads) thread(s)) ==")
@@ -58,6 +68,22 @@ struct Bench: ParsableCommand {
                          figure2Models, t2, perModel * 1000 * Double(threads), perModel * 10_000))
             print(String(format: "  random weights drawn (forward + backward): %.2f × 10⁹/s",
                          2 * weights * Double(figure2Models) / t2 / 1e9))
+
+            var figure7 = SimulationSpec()
+            figure7.depths = [1000]
+            figure7.betas = try AxisParser.values("0:1.3:70", flag: "beta")
+            figure7.initializations = try AxisParser.values("0.05:0.97:\(figure7Hursts)", flag: "hurst").map { .fbm(hurst: $0) }
+            figure7.samples = 5
+            figure7.inputsPerModel = 10
+            let start = Date()
+            let result = try Simulator(spec: figure7).run(threads: threads)
+            let wall = Date().timeIntervalSince(start)
+            let t = result.timings
+            print(String(format: "figure 7 (%d H × 70 β × 5 models × 10 inputs = %d probes, L = 1000, d = 40, fBm): %.1f s wall",
+                         figure7Hursts, result.records.count, wall))
+            print(String(format: "  CPU seconds: sampling %.1f, forward %.1f, backward %.1f; matrix products %.1f GFLOP/s per thread (%.0f%% of peak)",
+                         t.sampling, t.forward, t.backward, t.flops / (t.forward + t.backward) / 1e9,
+                         100 * t.flops / (t.forward + t.backward) / 1e9 / KernelBenchmark.peakGFLOPS))
         }
     }
 
