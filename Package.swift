@@ -28,6 +28,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // Contiguous Float matrices and the hot kernels (GEMM, matrix-vector, elementwise).
@@ -45,12 +46,18 @@ let package = Package(
         // Datasets, losses, optimizers, schedules, the training loop, checkpoints.
         .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "CZlib"],
                 swiftSettings: numericSettings),
+        // Sweeps: YAML specs, grids of cells with stable ids, a durable results store,
+        // sharding, collection, Slurm job arrays.
+        .target(name: "Experiments",
+                dependencies: ["SignalPropagation", "Training", "ResNets", "Persistence", "Figures", "Plots",
+                               .product(name: "Yams", package: "Yams")],
+                swiftSettings: toolSettings),
         // Durable files: atomic writes.
         .target(name: "Persistence"),
         // The paper's figures drawn from experiment results.
         .target(name: "Figures", dependencies: ["SignalPropagation", "Plots"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Figures", "Training"]),
+        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Figures", "Training", "Experiments"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
@@ -64,6 +71,7 @@ let package = Package(
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "SignalPropagation", "Plots"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SignalPropagation", "Training"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic"], swiftSettings: numericSettings),
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"]),
     ],

@@ -7,3 +7,4 @@
 @_exported import Persistence
 @_exported import Figures
 @_exported import Training
+@_exported import Experiments
