@@ -55,8 +55,8 @@ final class CommandLineTests: XCTestCase {
         let csv = try String(contentsOfFile: path("a.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         XCTAssertEqual(lines.count, 1 + 3 * 3 * 4 * 2)
-        XCTAssertTrue(lines[0].hasPrefix("model,activation,init,width,depth,beta,model_index,input_index,h_ratio,h_diff,grad_ratio,grad_diff"))
-        XCTAssertTrue(lines[1].hasPrefix("res3,relu,iid-uniform,8,5,0.25,0,0,"))
+        XCTAssertEqual(String(lines[0]), "model,activation,init,hurst,bandwidth,width,depth,beta,model_index,input_index,h_ratio,h_diff,grad_ratio,grad_diff")
+        XCTAssertTrue(lines[1].hasPrefix("res3,relu,iid-uniform,,,8,5,0.25,0,0,"), String(lines[1]))
         XCTAssertTrue(r.stdout.contains("h_diff median"))
         XCTAssertTrue(r.stdout.contains("72 rows"))
         for svg in ["a.svg", "h.svg"] {
@@ -108,6 +108,38 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(plot.status, 0)
         XCTAssertTrue(plot.stderr.contains("--plot"), plot.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("ok.csv")), "no partial results on error")
+    }
+
+    func testFBMAxisWritesHeatmapAndBoundary() throws {
+        let r = try run(["simulate", "--width", "8", "--input-dim", "4", "--depth", "60", "--init", "fbm",
+                         "--hurst", "0.2,0.8", "--beta", "0:1.2:7", "--samples", "2", "--inputs", "2",
+                         "--out", path("f7.csv"), "--heatmap", path("f7.svg"), "--boundary", path("b.csv"), "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let boundary = try String(contentsOfFile: path("b.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(boundary.count, 3)
+        XCTAssertTrue(boundary[1].hasPrefix("0.2,"))
+        let csv = try String(contentsOfFile: path("f7.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains(",fbm,0.8,,8,60,"))
+        XCTAssertTrue(try String(contentsOfFile: path("f7.svg"), encoding: .utf8).contains("measured β*(H)"))
+    }
+
+    func testHurstOutsideTheUnitIntervalIsRejected() throws {
+        for (arguments, flag) in [(["--init", "fbm", "--hurst", "0.5,1.2"], "--hurst"), (["--init", "fbm:0"], "--init"),
+                                  (["--init", "iid-uniform", "--hurst", "0.5"], "--hurst"), (["--heatmap", path("h.svg")], "--heatmap")] {
+            let r = try run(["simulate", "--out", path("x.csv")] + arguments)
+            XCTAssertNotEqual(r.status, 0, "\(arguments)")
+            XCTAssertTrue(r.stderr.contains(flag), "\(arguments): \(r.stderr)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        }
+    }
+
+    func testPathsDrawsFigureSixAndCSV() throws {
+        let r = try run(["paths", "--hurst", "0.2,0.8", "--length", "50", "--out", path("f6.svg"), "--csv", path("f6.csv")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try String(contentsOfFile: path("f6.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 1 + 2 * 51)
+        XCTAssertEqual(String(lines[1]), "0.2,0,0,0.0,0.0")
+        XCTAssertNotEqual(try run(["paths", "--hurst", "1.5", "--out", path("g.svg")]).status, 0)
     }
 
     func testHelpExplainsTheCommand() throws {
