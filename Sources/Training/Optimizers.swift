@@ -65,31 +65,64 @@ public struct OptimizerState<T: NetworkScalar>: Equatable, Sendable {
     /// Applies one update with learning rate `learningRate` to every parameter array.
     public mutating func update(parameters: inout ResNetParameters<T>, gradients: ResNetParameters<T>,
                                 learningRate: Double) {
-        precondition(gradients.count == parameters.count, "gradients must have the parameters' layout")
+        update(parameters: &parameters, gradientTerms: [gradients], learningRate: learningRate)
+    }
+
+    /// One update with the gradient g = terms[0] + terms[1] + … (summed elementwise in that
+    /// order, so the result depends only on the terms, not on how the work is split).
+    ///
+    /// With `parts` > 1 every array is cut into `parts` contiguous slices and `parallel(parts, body)`
+    /// must call `body(i)` once for every i in 0..<parts, possibly concurrently (e.g. on a worker
+    /// pool). The update is elementwise, so the numbers do not depend on `parts`.
+    public mutating func update(parameters: inout ResNetParameters<T>, gradientTerms: [ResNetParameters<T>],
+                                learningRate: Double, parts: Int = 1,
+                                parallel: ((Int, @escaping (Int) -> Void) -> Void)? = nil) {
+        precondition(!gradientTerms.isEmpty && gradientTerms.allSatisfy { $0.count == parameters.count },
+                     "gradients must have the parameters' layout")
         step += 1
+        let kernel: Kernel
         switch settings.kind {
         case .adam:
             let t = Double(step)
             let bc1 = 1 - pow(settings.beta1, t)
             let bc2 = 1 - pow(settings.beta2, t)
-            let constants = AdamConstants(
+            kernel = .adam(AdamConstants(
                 oneMinusBeta1: T(1 - settings.beta1), beta2: T(settings.beta2), oneMinusBeta2: T(1 - settings.beta2),
-                stepSize: T(learningRate / bc1), bc2Sqrt: T(bc2.squareRoot()), epsilon: T(settings.epsilon))
-            Self.adam(&parameters.inputLayer, gradients.inputLayer, &first.inputLayer, &second.inputLayer, constants)
-            Self.adam(&parameters.outputLayer, gradients.outputLayer, &first.outputLayer, &second.outputLayer, constants)
-            Self.adam(&parameters.v, gradients.v, &first.v, &second.v, constants)
-            Self.adam(&parameters.w, gradients.w, &first.w, &second.w, constants)
-            Self.adam(&parameters.bias, gradients.bias, &first.bias, &second.bias, constants)
+                stepSize: T(learningRate / bc1), bc2Sqrt: T(bc2.squareRoot()), epsilon: T(settings.epsilon)))
         case .sgd:
-            let c = SGDConstants(lr: T(learningRate), momentum: T(settings.momentum),
-                                 oneMinusDampening: T(1 - settings.dampening), nesterov: settings.nesterov,
-                                 firstStep: step == 1)
-            Self.sgd(&parameters.inputLayer, gradients.inputLayer, &first.inputLayer, c)
-            Self.sgd(&parameters.outputLayer, gradients.outputLayer, &first.outputLayer, c)
-            Self.sgd(&parameters.v, gradients.v, &first.v, c)
-            Self.sgd(&parameters.w, gradients.w, &first.w, c)
-            Self.sgd(&parameters.bias, gradients.bias, &first.bias, c)
+            kernel = .sgd(SGDConstants(lr: T(learningRate), momentum: T(settings.momentum),
+                                       oneMinusDampening: T(1 - settings.dampening), nesterov: settings.nesterov,
+                                       firstStep: step == 1))
         }
+        let parts = parallel == nil ? 1 : max(1, parts)
+        func run(_ p: inout [T], _ terms: [[T]], _ m: inout [T], _ v: inout [T]) {
+            let n = p.count
+            if n == 0 { return }
+            p.withUnsafeMutableBufferPointer { pb in
+                m.withUnsafeMutableBufferPointer { mb in
+                    v.withUnsafeMutableBufferPointer { vb in
+                        Self.withPointers(terms) { g in
+                            let pp = pb.baseAddress!, mp = mb.baseAddress!, vp = vb.baseAddress
+                            let body: (Int) -> Void = { part in
+                                let range = (part * n / parts)..<((part + 1) * n / parts)
+                                Self.apply(kernel, p: pp, g: g, m: mp, v: vp, range: range)
+                            }
+                            if parts > 1, let parallel { parallel(parts, body) } else { body(0) }
+                        }
+                    }
+                }
+            }
+        }
+        run(&parameters.inputLayer, gradientTerms.map(\.inputLayer), &first.inputLayer, &second.inputLayer)
+        run(&parameters.outputLayer, gradientTerms.map(\.outputLayer), &first.outputLayer, &second.outputLayer)
+        run(&parameters.v, gradientTerms.map(\.v), &first.v, &second.v)
+        run(&parameters.w, gradientTerms.map(\.w), &first.w, &second.w)
+        run(&parameters.bias, gradientTerms.map(\.bias), &first.bias, &second.bias)
+    }
+
+    enum Kernel {
+        case adam(AdamConstants)
+        case sgd(SGDConstants)
     }
 
     struct AdamConstants {
@@ -102,50 +135,78 @@ public struct OptimizerState<T: NetworkScalar>: Equatable, Sendable {
         var firstStep: Bool
     }
 
-    static func adam(_ p: inout [T], _ g: [T], _ m: inout [T], _ v: inout [T], _ c: AdamConstants) {
-        let n = p.count
-        if n == 0 { return }
-        precondition(g.count == n && m.count == n && v.count == n)
-        p.withUnsafeMutableBufferPointer { pb in
-            g.withUnsafeBufferPointer { gb in
-                m.withUnsafeMutableBufferPointer { mb in
-                    v.withUnsafeMutableBufferPointer { vb in
-                        let p = pb.baseAddress!, g = gb.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!
-                        let inverseBC2Sqrt = 1 / c.bc2Sqrt
-                        var start = 0
-                        if T.self == Float.self {
-                            // Eight lanes at a time; the same operations in the same order as the
-                            // scalar loop below, so both give identical bits.
-                            start = adamFloat8(p, g, m, v, count: n, c, inverseBC2Sqrt)
-                        }
-                        for i in start..<n {
-                            let gi = g[i]
-                            let mi = m[i] + c.oneMinusBeta1 * (gi - m[i])
-                            let vi = c.beta2 * v[i] + c.oneMinusBeta2 * gi * gi
-                            m[i] = mi
-                            v[i] = vi
-                            let denom = vi.squareRoot() * inverseBC2Sqrt + c.epsilon
-                            p[i] -= c.stepSize * (mi / denom)
-                        }
-                    }
+    /// Calls `body` with the base addresses of `arrays` (all non-empty).
+    private static func withPointers<R>(_ arrays: [[T]], _ body: ([UnsafePointer<T>]) -> R) -> R {
+        var pointers: [UnsafePointer<T>] = []
+        func next(_ i: Int) -> R {
+            if i == arrays.count { return body(pointers) }
+            return arrays[i].withUnsafeBufferPointer { b in
+                pointers.append(b.baseAddress!)
+                return next(i + 1)
+            }
+        }
+        return next(0)
+    }
+
+    /// The gradient at i: terms summed left to right.
+    @inline(__always)
+    static func gradient(_ g: [UnsafePointer<T>], _ i: Int) -> T {
+        var x = g[0][i]
+        for t in 1..<g.count { x += g[t][i] }
+        return x
+    }
+
+    static func apply(_ kernel: Kernel, p: UnsafeMutablePointer<T>, g: [UnsafePointer<T>], m: UnsafeMutablePointer<T>,
+                      v: UnsafeMutablePointer<T>?, range: Range<Int>) {
+        switch kernel {
+        case .adam(let c):
+            let v = v!
+            let inverseBC2Sqrt = 1 / c.bc2Sqrt
+            var start = range.lowerBound
+            if T.self == Float.self {
+                // Eight lanes at a time: the same operations in the same order as the scalar
+                // loop below, so both give identical bits.
+                start = adamFloat8(p, g, m, v, range: range, c, inverseBC2Sqrt)
+            }
+            for i in start..<range.upperBound {
+                let gi = gradient(g, i)
+                let mi = m[i] + c.oneMinusBeta1 * (gi - m[i])
+                let vi = c.beta2 * v[i] + c.oneMinusBeta2 * gi * gi
+                m[i] = mi
+                v[i] = vi
+                let denom = vi.squareRoot() * inverseBC2Sqrt + c.epsilon
+                p[i] -= c.stepSize * (mi / denom)
+            }
+        case .sgd(let c):
+            for i in range {
+                let gi = gradient(g, i)
+                if c.momentum == 0 {
+                    p[i] -= c.lr * gi
+                    continue
                 }
+                let bi = c.firstStep ? gi : c.momentum * m[i] + c.oneMinusDampening * gi
+                m[i] = bi
+                let d = c.nesterov ? gi + c.momentum * bi : bi
+                p[i] -= c.lr * d
             }
         }
     }
 
-    /// The Float SIMD8 body of `adam`; returns how many leading elements it updated.
-    static func adamFloat8(_ p: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
-                           _ v: UnsafeMutablePointer<T>, count n: Int, _ c: AdamConstants, _ inverseBC2Sqrt: T) -> Int {
+    /// The Float SIMD8 body of Adam over `range`; returns where it stopped.
+    static func adamFloat8(_ p: UnsafeMutablePointer<T>, _ g: [UnsafePointer<T>], _ m: UnsafeMutablePointer<T>,
+                           _ v: UnsafeMutablePointer<T>, range: Range<Int>, _ c: AdamConstants, _ inverseBC2Sqrt: T) -> Int {
         typealias V8 = SIMD8<Float>
         let a1 = V8(repeating: c.oneMinusBeta1 as! Float), b2 = V8(repeating: c.beta2 as! Float)
         let a2 = V8(repeating: c.oneMinusBeta2 as! Float), step = V8(repeating: c.stepSize as! Float)
         let eps = V8(repeating: c.epsilon as! Float), inv = V8(repeating: inverseBC2Sqrt as! Float)
-        let pr = UnsafeMutableRawPointer(p), gr = UnsafeRawPointer(g)
-        let mr = UnsafeMutableRawPointer(m), vr = UnsafeMutableRawPointer(v)
-        var i = 0
-        while i + 8 <= n {
+        let pr = UnsafeMutableRawPointer(p), mr = UnsafeMutableRawPointer(m), vr = UnsafeMutableRawPointer(v)
+        let g0 = UnsafeRawPointer(g[0])
+        let extra = g.dropFirst().map { UnsafeRawPointer($0) }
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
             let o = i * 4
-            let gi = gr.loadUnaligned(fromByteOffset: o, as: V8.self)
+            var gi = g0.loadUnaligned(fromByteOffset: o, as: V8.self)
+            for e in extra { gi += e.loadUnaligned(fromByteOffset: o, as: V8.self) }
             let m0 = mr.loadUnaligned(fromByteOffset: o, as: V8.self)
             let v0 = vr.loadUnaligned(fromByteOffset: o, as: V8.self)
             let mi = m0 + a1 * (gi - m0)
@@ -158,29 +219,6 @@ public struct OptimizerState<T: NetworkScalar>: Equatable, Sendable {
             i += 8
         }
         return i
-    }
-
-    static func sgd(_ p: inout [T], _ g: [T], _ b: inout [T], _ c: SGDConstants) {
-        let n = p.count
-        if n == 0 { return }
-        precondition(g.count == n && b.count == n)
-        p.withUnsafeMutableBufferPointer { pb in
-            g.withUnsafeBufferPointer { gb in
-                b.withUnsafeMutableBufferPointer { bb in
-                    let p = pb.baseAddress!, g = gb.baseAddress!, b = bb.baseAddress!
-                    if c.momentum == 0 {
-                        for i in 0..<n { p[i] -= c.lr * g[i] }
-                        return
-                    }
-                    for i in 0..<n {
-                        let bi = c.firstStep ? g[i] : c.momentum * b[i] + c.oneMinusDampening * g[i]
-                        b[i] = bi
-                        let d = c.nesterov ? g[i] + c.momentum * bi : bi
-                        p[i] -= c.lr * d
-                    }
-                }
-            }
-        }
     }
 }
 

@@ -272,29 +272,13 @@ public final class Trainer {
             correct += workers[b].correct
         }
         guard lossSum.isFinite else { return (lossSum, correct) }
-        var total = workers[0].result.parameterGradients!
-        workers[0].result.parameterGradients = nil
-        for b in 1..<blocks {
-            let g = workers[b].result.parameterGradients!
-            Self.add(g.inputLayer, into: &total.inputLayer)
-            Self.add(g.outputLayer, into: &total.outputLayer)
-            Self.add(g.v, into: &total.v)
-            Self.add(g.w, into: &total.w)
-            Self.add(g.bias, into: &total.bias)
-        }
-        optimizer.update(parameters: &parameters, gradients: total, learningRate: learningRate)
-        workers[0].result.parameterGradients = total
+        // The blocks' gradients are summed (in block order) inside the optimizer's pass, which
+        // the pool splits into slices: elementwise, so the numbers do not depend on the threads.
+        let terms = (0..<blocks).map { workers[$0].result.parameterGradients! }
+        let pool = self.pool
+        optimizer.update(parameters: &parameters, gradientTerms: terms, learningRate: learningRate,
+                         parts: threads, parallel: threads > 1 ? { count, body in pool.run(count: count, body) } : nil)
         return (lossSum, correct)
-    }
-
-    static func add(_ x: [Float], into y: inout [Float]) {
-        precondition(x.count == y.count)
-        if x.isEmpty { return }
-        x.withUnsafeBufferPointer { xb in
-            y.withUnsafeMutableBufferPointer { yb in
-                Elementwise.axpy(count: xb.count, alpha: 1, x: xb.baseAddress!, y: yb.baseAddress!)
-            }
-        }
     }
 
     // MARK: Evaluation
