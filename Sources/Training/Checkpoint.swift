@@ -176,7 +176,7 @@ public struct Checkpoint: Equatable, Sendable {
         let headerLength: UInt32 = try reader.read(or: corrupt("truncated header"))
         let headerBytes = try reader.take(Int(headerLength), or: corrupt("truncated header"))
         let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: Data(headerBytes)) } catch {
+        do { header = try TrainingJSON.decoder().decode(Header.self, from: Data(headerBytes)) } catch {
             throw corrupt("unreadable header: \(error)")
         }
         let arrayCount: UInt32 = try reader.read(or: corrupt("truncated array table"))

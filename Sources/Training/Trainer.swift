@@ -23,11 +23,39 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     }
 }
 
-/// Mean loss and accuracy of a model on a dataset.
+/// Mean loss and accuracy of a model on a dataset. A non-finite loss (an exploded model)
+/// is written as null in JSON.
 public struct Evaluation: Codable, Equatable, Sendable {
     public var loss: Double
     public var accuracy: Double
     public var examples: Int
+
+    public init(loss: Double, accuracy: Double, examples: Int) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.examples = examples
+    }
+
+    enum CodingKeys: String, CodingKey { case loss, accuracy, examples }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(loss.isFinite ? loss : nil, forKey: .loss)
+        try c.encode(accuracy, forKey: .accuracy)
+        try c.encode(examples, forKey: .examples)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        loss = try c.decodeIfPresent(Double.self, forKey: .loss) ?? .nan
+        accuracy = try c.decode(Double.self, forKey: .accuracy)
+        examples = try c.decode(Int.self, forKey: .examples)
+    }
+
+    /// Equal numbers, with NaN equal to NaN (a restored exploded model equals itself).
+    public static func == (a: Evaluation, b: Evaluation) -> Bool {
+        (a.loss == b.loss || (a.loss.isNaN && b.loss.isNaN)) && a.accuracy == b.accuracy && a.examples == b.examples
+    }
 }
 
 /// Where and why a run diverged. The run keeps its last finite metrics (the epochs done

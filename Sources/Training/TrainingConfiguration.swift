@@ -197,10 +197,20 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 }
 
 /// JSON conventions of the training outputs: sorted keys, finite numbers only.
+/// Non-finite numbers never make encoding fail: those that can legitimately be non-finite
+/// (the loss of an exploded model) are written as null, any other as the strings "inf",
+/// "-inf", "nan" (read back by `decoder()`).
 enum TrainingJSON {
     static func encoder(pretty: Bool) -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return e
+    }
+
+    static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
     }
 }

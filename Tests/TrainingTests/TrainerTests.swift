@@ -208,6 +208,29 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try again.run().divergence, d)
     }
 
+    func testModelExplodingAtInitialization() throws {
+        let (train, test) = data(train: 128, test: 64)
+        // β = 0, L = 1000: ‖h_L‖ overflows Float before any training.
+        let config = TrainingConfiguration(model: .res1, width: 30, depth: 1000, beta: 0, learningRate: 1, lrStep: 5,
+                                           lrGamma: 0.1, epochs: 2, batchSize: 64, seed: 1)
+        let dir = folder.appendingPathComponent("exploded").path
+        let session = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: false)
+        let metrics = try session.run()
+        XCTAssertTrue(metrics.diverged)
+        XCTAssertEqual(metrics.divergence?.epoch, 1)
+        XCTAssertEqual(metrics.divergence?.step, 1)
+        XCTAssertNil(metrics.divergence?.lastFiniteTrainLoss)
+        XCTAssertEqual(metrics.epochs.count, 0)
+        XCTAssertTrue(metrics.initial!.loss.isNaN || metrics.initial!.loss.isInfinite)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: session.metricsPath))) as! [String: Any]
+        let initial = json["initial"] as! [String: Any]
+        XCTAssertTrue(initial["loss"] is NSNull)
+        // The checkpoint (with its NaN initial loss) reads back.
+        let again = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true)
+        XCTAssertTrue(again.trainer.isFinished)
+        XCTAssertTrue(again.trainer.initialEvaluation!.loss.isNaN)
+    }
+
     func testResidualBiasForFBM() throws {
         XCTAssertFalse(Initialization.iidUniform.hasResidualBias)
         if let fbm = try? Initialization(parsing: "fbm:0.5") {
