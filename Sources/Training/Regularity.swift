@@ -33,6 +33,17 @@ public struct RegularityStatistics: Codable, Equatable, Sendable {
         case hurstIncrements = "hurst_increments"
     }
 
+    /// Writes undefined estimates as null (rather than leaving the keys out).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(quadraticVariation, forKey: .quadraticVariation)
+        try c.encode(maxIncrement, forKey: .maxIncrement)
+        try c.encode(lags, forKey: .lags)
+        try c.encode(meanSquaredIncrements, forKey: .meanSquaredIncrements)
+        try c.encode(holderExponent, forKey: .holderExponent)
+        try c.encode(hurstIncrements, forKey: .hurstIncrements)
+    }
+
     public init(quadraticVariation: Double, maxIncrement: Double, lags: [Int], meanSquaredIncrements: [Double],
                 holderExponent: Double?, hurstIncrements: Double?) {
         self.quadraticVariation = quadraticVariation

@@ -125,6 +125,8 @@ public final class Trainer {
     public internal(set) var initialEvaluation: Evaluation?
     /// Regularity of the initial residual weights ("V", and "W" for res-3).
     public internal(set) var initialRegularity: [String: RegularityStatistics] = [:]
+    /// The model at initialization (drawn again from the seed when a run is resumed).
+    public let initialParameters: ResNetParameters<Float>
 
     /// The state at the end of the last finished epoch (restored on divergence).
     private var snapshot: (ResNetParameters<Float>, OptimizerState<Float>)
@@ -152,6 +154,7 @@ public final class Trainer {
         let sampler = try WeightSampler(configuration: networkConfiguration, initialization: configuration.initialization,
                                     stream: RandomStream(seed: configuration.seed, coordinates: [Self.streamTag, 1]))
         parameters = sampler.parameters(Float.self, hasBias: configuration.residualBias)
+        initialParameters = parameters
         optimizer = OptimizerState(settings: configuration.optimizer, for: parameters)
         snapshot = (parameters, optimizer)
         initialRegularity = Self.regularity(of: parameters)
@@ -184,6 +187,19 @@ public final class Trainer {
         let c = p.configuration
         var result = ["V": Regularity.statistics(layers: p.v, depth: c.depth, entries: c.residualMatrixCount)]
         if !p.w.isEmpty { result["W"] = Regularity.statistics(layers: p.w, depth: c.depth, entries: c.residualMatrixCount) }
+        return result
+    }
+
+    /// Regularity of what training added to the residual weights, V − V_init (and W − W_init).
+    public func changeRegularity() -> [String: RegularityStatistics] {
+        let c = networkConfiguration
+        func difference(_ a: [Float], _ b: [Float]) -> [Float] { zip(a, b).map { $0 - $1 } }
+        var result = ["V": Regularity.statistics(layers: difference(parameters.v, initialParameters.v), depth: c.depth,
+                                                 entries: c.residualMatrixCount)]
+        if !parameters.w.isEmpty {
+            result["W"] = Regularity.statistics(layers: difference(parameters.w, initialParameters.w), depth: c.depth,
+                                                entries: c.residualMatrixCount)
+        }
         return result
     }
 

@@ -38,7 +38,8 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     public var initial: Evaluation?
     /// The last finite metrics (the last finished epoch), nil before the first epoch ends.
     public var final: EpochMetrics?
-    /// Regularity of the residual weights at initialization and at the last finished epoch.
+    /// Regularity of the residual weights at initialization and at the last finished epoch,
+    /// and of the change between them (see `RegularityStatistics`).
     public var regularity: RegularityPair
     public var parameterCount: Int
     public var trainExamples: Int
@@ -47,6 +48,8 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     public struct RegularityPair: Codable, Equatable, Sendable {
         public var initial: [String: RegularityStatistics]
         public var final: [String: RegularityStatistics]
+        /// Of final − initial: the part of the weights that training wrote.
+        public var change: [String: RegularityStatistics]
     }
 
     enum CodingKeys: String, CodingKey {
@@ -63,7 +66,8 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
         completedEpochs = trainer.completedEpochs
         initial = trainer.initialEvaluation
         final = trainer.history.last
-        regularity = RegularityPair(initial: trainer.initialRegularity, final: Trainer.regularity(of: trainer.parameters))
+        regularity = RegularityPair(initial: trainer.initialRegularity, final: Trainer.regularity(of: trainer.parameters),
+                                    change: trainer.changeRegularity())
         parameterCount = trainer.parameters.count
         trainExamples = trainer.train.count
         testExamples = trainer.test.count

@@ -136,6 +136,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotNil(initialV["quadratic_variation"] as? Double)
         XCTAssertNotNil(initialV["holder_exponent"] as? Double)
         XCTAssertNotNil((regularity["final"] as! [String: Any])["V"])
+        let change = (regularity["change"] as! [String: Any])["V"] as! [String: Any]
+        XCTAssertGreaterThan(change["quadratic_variation"] as! Double, 0)
+        XCTAssertNotNil(change["hurst_increments"] as? Double)
     }
 
     func testResumeWithOtherSettingsAndExistingRun() throws {
