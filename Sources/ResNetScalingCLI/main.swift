@@ -11,7 +11,7 @@ struct ResNetScalingCommand: ParsableCommand {
         Start with `resnet-scaling simulate --help` (figures 1-3: norms and gradients at initialization)
         and `resnet-scaling bench` (speed of the kernels on this machine).
         """,
-        subcommands: [Simulate.self, Paths.self, Train.self, Bench.self]
+        subcommands: [Simulate.self, Paths.self, Train.self, Sweep.self, Collect.self, Plot.self, Bench.self]
     )
 }
 

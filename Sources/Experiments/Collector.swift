@@ -1,0 +1,143 @@
+import Foundation
+import ResNets
+import SignalPropagation
+
+/// How complete a results folder is, relative to the cells of its manifest.
+public struct CollectSummary: Equatable, Sendable {
+    public var done = 0
+    public var failed = 0
+    public var missing = 0
+
+    /// `N done, M failed, K missing`.
+    public var line: String { "\(done) done, \(failed) failed, \(missing) missing" }
+}
+
+/// One tidy table of a results folder: a `cell_id` column, the configuration columns and the
+/// metrics; for `simulate` one row per (cell, model, β, input) with the columns of
+/// `resnet-scaling simulate`, for `train` one row per cell.
+public struct CollectedTable: Sendable {
+    public var command: SweepCommand
+    public var header: [String]
+    public var rows: [[String]]
+    public var summary: CollectSummary
+    /// Failed cells: (id, label, error).
+    public var failures: [(id: String, error: String)]
+    /// Train cells with `weight-entry`: label and path, in cell order (figure 8).
+    public var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)]
+
+    public var csv: String { CSV.document(header: header, rows: rows) }
+}
+
+public enum Collector {
+    /// The simulate table's columns (configuration, then per-row values and metrics).
+    public static let simulateColumns = [
+        "cell_id", "seed", "model", "activation", "init", "hurst", "bandwidth", "width", "input_dim", "output_dim", "samples",
+        "inputs", "depth", "beta", "model_index", "input_index", "h_ratio", "h_diff", "grad_ratio", "grad_diff",
+    ]
+
+    /// Train configuration columns: the identity settings (dashes as underscores).
+    static var trainConfigKeys: [String] {
+        SettingSchema.descriptors(for: .train).filter { $0.identity && $0.name != "weight-entry" }.map(\.name)
+    }
+
+    public static func collect(_ store: ResultStore) throws -> CollectedTable {
+        guard let manifest = try store.manifest() else {
+            throw SpecError(source: store.directory, key: "", "not a sweep results folder (no sweep.json)")
+        }
+        let records = store.records()
+        var summary = CollectSummary()
+        var failures: [(id: String, error: String)] = []
+        var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)] = []
+        var rows: [[String]] = []
+        let header: [String]
+        switch manifest.command {
+        case .simulate: header = simulateColumns
+        case .train: header = ["cell_id"] + trainConfigKeys.map { $0.replacingOccurrences(of: "-", with: "_") } + TrainCell.metricNames
+        }
+        for cell in manifest.cells {
+            guard let record = records[cell.id] else { summary.missing += 1; continue }
+            if record.status == .failed {
+                summary.failed += 1
+                failures.append((cell.id, record.error ?? "unknown error"))
+                continue
+            }
+            summary.done += 1
+            switch manifest.command {
+            case .simulate:
+                rows += simulateRows(cell: cell, record: record)
+            case .train:
+                let c = cell.config
+                var row = [cell.id] + trainConfigKeys.map { c[$0] ?? "" }
+                row += TrainCell.metricNames.map { name in
+                    guard let v = record.metrics?[name] else { return "" }
+                    return TrainCell.integerMetrics.contains(name) && v.isFinite ? String(Int(v)) : ResultTables.csvNumber(v)
+                }
+                rows.append(row)
+                if let path = record.weightPath { weightPaths.append((c, path)) }
+            }
+        }
+        return CollectedTable(command: manifest.command, header: header, rows: rows, summary: summary, failures: failures,
+                              weightPaths: weightPaths)
+    }
+
+    static func simulateRows(cell: Cell, record: CellRecord) -> [[String]] {
+        let c = cell.config
+        let initialization = (try? SimulateCell.initialization(c)) ?? .iidUniform
+        let prefix = [cell.id, c["seed"] ?? "0", c["model"] ?? "", c["activation"] ?? "", initialization.family,
+                      initialization.hurst.map(ResultTables.csvNumber) ?? "", initialization.bandwidth.map(ResultTables.csvNumber) ?? "",
+                      c["width"] ?? "", c["input-dim"] ?? "", c["output-dim"] ?? "", c["samples"] ?? "", c["inputs"] ?? "",
+                      c["depth"] ?? ""]
+        return (record.rows ?? []).map { r in
+            prefix + [ResultTables.csvNumber(r[0]), String(Int(r[1])), String(Int(r[2]))] + r[3...].map(ResultTables.csvNumber)
+        }
+    }
+}
+
+/// Minimal RFC 4180 CSV: fields with a comma, quote or newline are quoted.
+public enum CSV {
+    public static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public static func document(header: [String], rows: [[String]]) -> String {
+        var out = header.map(field).joined(separator: ",") + "\n"
+        for row in rows { out += row.map(field).joined(separator: ",") + "\n" }
+        return out
+    }
+
+    /// Parses a CSV document into its header and rows.
+    public static func parse(_ text: String) -> (header: [String], rows: [[String]]) {
+        var records: [[String]] = []
+        var record: [String] = []
+        var field = ""
+        var quoted = false
+        var iterator = text.makeIterator()
+        var pending: Character? = nil
+        func nextChar() -> Character? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        while let ch = nextChar() {
+            if quoted {
+                if ch == "\"" {
+                    if let n = nextChar() {
+                        if n == "\"" { field.append("\"") } else { quoted = false; pending = n }
+                    } else { quoted = false }
+                } else { field.append(ch) }
+            } else if ch == "\"" {
+                quoted = true
+            } else if ch == "," {
+                record.append(field); field = ""
+            } else if ch == "\n" || ch == "\r\n" {
+                record.append(field); field = ""
+                records.append(record); record = []
+            } else if ch != "\r" {
+                field.append(ch)
+            }
+        }
+        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+        guard let header = records.first else { return ([], []) }
+        return (header, Array(records.dropFirst()))
+    }
+}

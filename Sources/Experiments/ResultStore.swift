@@ -1,0 +1,262 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The durable result of one cell: `cells/<id>.json` in the results folder.
+public struct CellRecord: Codable, Equatable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case done
+        case failed
+    }
+
+    public var format = 1
+    public var cellID: String
+    public var index: Int
+    public var command: SweepCommand
+    public var status: Status
+    public var config: [String: String]
+    /// The error of a failed cell.
+    public var error: String?
+    public var host: String
+    public var pid: Int32
+    public var started: String
+    public var seconds: Double
+    /// Train cells: the metrics (see `TrainCell.metricNames`).
+    public var metrics: [String: Double]?
+    /// Simulate cells: one row per (model, β, input): β, model index, input index,
+    /// h_ratio, h_diff, grad_ratio, grad_diff.
+    public var rows: [[Double]]?
+    /// Train cells with `weight-entry`: V_k[i, j] against k.
+    public var weightPath: TrainCell.WeightPath?
+
+    enum CodingKeys: String, CodingKey {
+        case format, cellID = "cell_id", index, command, status, config, error, host, pid, started, seconds, metrics, rows
+        case weightPath = "weight_path"
+    }
+
+    public static let rowColumns = ["beta", "model_index", "input_index", "h_ratio", "h_diff", "grad_ratio", "grad_diff"]
+}
+
+/// What a sweep stores about itself at sweep time (`sweep.json`): the spec it came from and
+/// every cell, so that `collect` can count the missing ones and a later sweep into the same
+/// folder can check that it is the same grid.
+public struct SweepManifest: Codable, Equatable, Sendable {
+    public var format = 1
+    public var command: SweepCommand
+    public var spec: String
+    public var description: String
+    public var fingerprint: String
+    public var axes: [String]
+    public var cells: [Cell]
+
+    public init(plan: SweepPlan) {
+        command = plan.spec.command
+        spec = URL(fileURLWithPath: plan.spec.source).standardizedFileURL.path
+        description = plan.spec.description
+        fingerprint = plan.fingerprint
+        axes = plan.axisNames
+        cells = plan.cells
+    }
+}
+
+/// A results folder:
+///
+/// ```
+/// DIR/sweep.json          the manifest (spec, every cell with its id and configuration)
+/// DIR/cells/<id>.json     one record per finished cell (done or failed), written atomically
+/// DIR/locks/<id>.lock     per-cell lock files (flock), held while a process runs the cell
+/// DIR/runs/<id>/          train cells: the run folder (metrics.json, checkpoint.bin)
+/// DIR/slurm/, DIR/logs/   job scripts and their logs (--slurm)
+/// ```
+///
+/// Records are written to a temporary file, flushed (fsync), renamed over the final name
+/// and the folder flushed, so a reader or a crash sees a whole record or none. A cell is
+/// run only under an exclusive `flock` on its lock file; the kernel releases it when the
+/// process dies (even by SIGKILL), and the record is checked again after the lock is
+/// taken, so two processes never both run a cell.
+public final class ResultStore: @unchecked Sendable {
+    public let directory: String
+    public var cellsDirectory: String { path("cells") }
+    public var locksDirectory: String { path("locks") }
+    public var runsDirectory: String { path("runs") }
+    public var manifestPath: String { path("sweep.json") }
+
+    /// Opens (and with `create`, creates) a results folder.
+    public init(directory: String, create: Bool) throws {
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let fm = FileManager.default
+        if create {
+            for dir in [self.directory, cellsDirectory, locksDirectory, runsDirectory] {
+                var isDir: ObjCBool = false
+                if fm.fileExists(atPath: dir, isDirectory: &isDir) {
+                    guard isDir.boolValue else { throw SpecError(source: "--results", key: "", "'\(dir)' exists and is not a folder") }
+                    continue
+                }
+                do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                    throw SpecError(source: "--results", key: "", "cannot create '\(dir)': \(error.localizedDescription)")
+                }
+            }
+            guard fm.isWritableFile(atPath: self.directory) else {
+                throw SpecError(source: "--results", key: "", "folder '\(self.directory)' is not writable")
+            }
+        } else {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: self.directory, isDirectory: &isDir), isDir.boolValue else {
+                throw SpecError(source: directory, key: "", "results folder not found")
+            }
+        }
+    }
+
+    public func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+    public func recordPath(_ id: String) -> String { (cellsDirectory as NSString).appendingPathComponent("\(id).json") }
+    public func runDirectory(_ id: String) -> String { (runsDirectory as NSString).appendingPathComponent(id) }
+
+    // MARK: Manifest
+
+    public func manifest() throws -> SweepManifest? {
+        guard let data = FileManager.default.contents(atPath: manifestPath) else { return nil }
+        do { return try RecordJSON.decoder.decode(SweepManifest.self, from: data) } catch {
+            throw SpecError(source: manifestPath, key: "", "unreadable sweep manifest: \(error)")
+        }
+    }
+
+    /// Writes the manifest of `plan`, or checks that the folder already holds the same grid.
+    public func register(_ plan: SweepPlan) throws {
+        if let existing = try manifest() {
+            guard existing.fingerprint == plan.fingerprint else {
+                throw SpecError(source: "--results", key: "",
+                                "'\(directory)' holds another sweep (\(existing.cells.count) cells from \(existing.spec)); " +
+                                "its cells differ from this spec's \(plan.cells.count): use another results folder")
+            }
+            return
+        }
+        try Durable.write(try RecordJSON.encoder.encode(SweepManifest(plan: plan)), to: manifestPath)
+    }
+
+    // MARK: Records
+
+    /// The record of a cell, nil when there is none (or it cannot be read).
+    public func record(_ id: String) -> CellRecord? {
+        guard let data = FileManager.default.contents(atPath: recordPath(id)) else { return nil }
+        return try? RecordJSON.decoder.decode(CellRecord.self, from: data)
+    }
+
+    public func write(_ record: CellRecord) throws {
+        try Durable.write(try RecordJSON.encoder.encode(record), to: recordPath(record.cellID))
+    }
+
+    /// Every readable record, by id.
+    public func records() -> [String: CellRecord] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cellsDirectory)) ?? []
+        var result: [String: CellRecord] = [:]
+        for name in names where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let id = String(name.dropLast(5))
+            if let r = record(id) { result[id] = r }
+        }
+        return result
+    }
+
+    // MARK: Locks
+
+    /// Takes the cell's lock without waiting; nil if another process (or thread) holds it.
+    public func tryLock(_ id: String) throws -> CellLock? {
+        let path = (locksDirectory as NSString).appendingPathComponent("\(id).lock")
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw SpecError(source: path, key: "", "cannot open lock file: \(String(cString: strerror(errno)))")
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            close(fd)
+            if code == EWOULDBLOCK || code == EAGAIN { return nil }
+            throw SpecError(source: path, key: "", "cannot lock: \(String(cString: strerror(code)))")
+        }
+        // Who holds it, for people looking at the folder (not used for locking).
+        let note = "\(ProcessInfo.processInfo.hostName) \(getpid())\n"
+        _ = ftruncate(fd, 0)
+        _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
+        return CellLock(fd: fd)
+    }
+}
+
+/// An exclusive lock on one cell; released by `release()`, on deinit, or by the kernel when
+/// the process dies.
+public final class CellLock: @unchecked Sendable {
+    private var fd: Int32
+
+    init(fd: Int32) { self.fd = fd }
+
+    public func release() {
+        guard fd >= 0 else { return }
+        flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}
+
+/// Durable whole-file writes: temporary file in the same folder, fsync, rename, fsync of
+/// the folder. (`Persistence.AtomicFile` renames without flushing; records need both.)
+public enum Durable {
+    public static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        let tmp = (dir as NSString).appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)")
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure(path, "cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        var ok = true
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < raw.count {
+                let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; ok = false; return }
+                offset += n
+            }
+        }
+        if !ok || fsync(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            unlink(tmp)
+            throw failure(path, reason)
+        }
+        close(fd)
+        if rename(tmp, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw failure(path, "rename failed: \(reason)")
+        }
+        let dfd = open(dir, O_RDONLY | O_CLOEXEC)
+        if dfd >= 0 {
+            _ = fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    static func failure(_ path: String, _ reason: String) -> Error {
+        SpecError(source: path, key: "", "cannot write: \(reason)")
+    }
+}
+
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
+
+/// JSON of records and manifests: sorted keys; inf/-inf/nan written as strings.
+enum RecordJSON {
+    static var encoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+
+    static var decoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+}

@@ -1,0 +1,163 @@
+import Figures
+import Foundation
+import Plots
+import ResNets
+import SignalPropagation
+
+/// The figures a sweep's table can be drawn as.
+public enum SweepFigureKind: String, CaseIterable, Sendable {
+    /// Chosen from the table: accuracy (train with hurst and lr), weights (train with
+    /// weight paths), phase (simulate with several H), histograms (simulate at one depth),
+    /// curves (simulate over depths).
+    case auto
+    /// Figure 9: best-over-lr test accuracy over β × H (viridis, 0…1).
+    case accuracy
+    /// Figure 8: V_k[i, j] against k after training.
+    case weights
+    /// Figure 7: the β × H phase diagram (log10 mean relative differences).
+    case phase
+    /// Figures 1, 3, 4, 5: relative differences against depth, per β.
+    case curves
+    /// Figure 2: histograms of the norm ratios.
+    case histograms
+
+    public static let accepted = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+public enum SweepFigures {
+    /// Draws a figure from a collected table (`header`, `rows`); `weightPaths` come from the
+    /// records (figure 8). Returns the figure and the kind drawn.
+    public static func figure(header: [String], rows: [[String]], weightPaths: [(config: [String: String], path: TrainCell.WeightPath)] = [],
+                              kind requested: SweepFigureKind = .auto) throws -> (Figure, SweepFigureKind) {
+        let table = Table(header: header, rows: rows)
+        let isTrain = header.contains("test_accuracy")
+        var kind = requested
+        if kind == .auto {
+            if isTrain {
+                kind = !weightPaths.isEmpty ? .weights : .accuracy
+            } else {
+                let hursts = Set(table.column("hurst").filter { !$0.isEmpty })
+                let depths = Set(table.column("depth"))
+                kind = hursts.count > 1 ? .phase : (depths.count == 1 ? .histograms : .curves)
+            }
+        }
+        guard !rows.isEmpty else { throw PlotError("the table has no rows (no finished cells)") }
+        switch kind {
+        case .auto: fatalError("resolved above")
+        case .accuracy:
+            guard isTrain else { throw PlotError("figure 'accuracy' needs a train table (test_accuracy column)") }
+            for name in ["beta", "hurst", "lr"] where !header.contains(name) { throw PlotError("figure 'accuracy' needs a \(name) column") }
+            var points: [TrainingFigures.AccuracyPoint] = []
+            for i in rows.indices {
+                guard let beta = Double(table.value(i, "beta")), let hurst = Double(table.value(i, "hurst")),
+                      let lr = Double(table.value(i, "lr")) else {
+                    throw PlotError("row \(i + 2): figure 'accuracy' needs numeric beta, hurst and lr (fbm cells)")
+                }
+                points.append(TrainingFigures.AccuracyPoint(beta: beta, hurst: hurst, learningRate: lr,
+                                                            accuracy: Double(table.value(i, "test_accuracy")) ?? .nan))
+            }
+            let datasets = Set(table.column("dataset"))
+            let name = datasets.count == 1 ? datasets.first! : datasets.sorted().joined(separator: "+")
+            return (TrainingFigures.accuracyHeatmapFigure(points, dataset: name), kind)
+        case .weights:
+            guard !weightPaths.isEmpty else {
+                throw PlotError("figure 'weights' needs train cells with weight-entry, drawn from the results folder (plot DIR)")
+            }
+            let paths = weightPaths.map { entry -> TrainingFigures.WeightPath in
+                let c = entry.config
+                let initialization = c["init"] == "fbm" ? "fbm H = \(c["hurst"] ?? "?")" : (c["init"] ?? "")
+                return TrainingFigures.WeightPath(label: "β = \(c["beta"] ?? "?"), \(initialization)", values: entry.path.trained,
+                                                  initialValues: entry.path.initial)
+            }
+            return (TrainingFigures.weightPathsFigure(paths, entry: (weightPaths[0].path.i, weightPaths[0].path.j)), kind)
+        case .phase, .curves, .histograms:
+            guard !isTrain else { throw PlotError("figure '\(kind.rawValue)' needs a simulate table") }
+            let result = try simulationResult(table)
+            switch kind {
+            case .phase:
+                let diagram = try PhaseDiagram(result)
+                return (PhaseFigures.heatmapFigure(diagram, depth: result.spec.depths.max()!, width: result.spec.width), kind)
+            case .histograms: return (SimulationFigures.histogramFigure(result), kind)
+            default: return (SimulationFigures.differencesFigure(result), kind)
+            }
+        }
+    }
+
+    /// Rebuilds a simulation result from a simulate table (the axes in order of appearance,
+    /// depths sorted).
+    static func simulationResult(_ table: Table) throws -> SimulationResult {
+        for name in Collector.simulateColumns where !table.header.contains(name) {
+            throw PlotError("not a simulate table: no \(name) column")
+        }
+        var spec = SimulationSpec()
+        let first = 0
+        spec.variant = try ResidualVariant(parsing: table.value(first, "model"))
+        spec.activation = try Activation(parsing: table.value(first, "activation"))
+        spec.width = Int(table.value(first, "width")) ?? spec.width
+        spec.inputDimension = Int(table.value(first, "input_dim")) ?? spec.inputDimension
+        spec.outputDimension = Int(table.value(first, "output_dim")) ?? spec.outputDimension
+        spec.seed = UInt64(table.value(first, "seed")) ?? 0
+        var initializations: [Initialization] = []
+        var betas: [Double] = []
+        var depths = Set<Int>()
+        var records: [ProbeRecord] = []
+        var samples = 0, inputs = 0
+        for i in table.rows.indices {
+            func number(_ name: String) throws -> Double {
+                let text = table.value(i, name)
+                switch text {
+                case "inf": return .infinity
+                case "-inf": return -.infinity
+                case "nan": return .nan
+                default:
+                    guard let v = Double(text) else { throw PlotError("row \(i + 2): \(name) '\(text)' is not a number") }
+                    return v
+                }
+            }
+            let family = table.value(i, "init"), hurst = table.value(i, "hurst"), bandwidth = table.value(i, "bandwidth")
+            let parameter = !hurst.isEmpty ? hurst : bandwidth
+            let initialization = try Initialization(parsing: parameter.isEmpty ? family : "\(family):\(parameter)")
+            if !initializations.contains(initialization) { initializations.append(initialization) }
+            let beta = try number("beta")
+            if !betas.contains(beta) { betas.append(beta) }
+            let depth = Int(try number("depth"))
+            depths.insert(depth)
+            let model = Int(try number("model_index")), input = Int(try number("input_index"))
+            samples = max(samples, model + 1)
+            inputs = max(inputs, input + 1)
+            records.append(ProbeRecord(depth: depth, initialization: initialization, beta: beta, modelIndex: model, inputIndex: input,
+                                       metrics: ProbeMetrics(hRatio: try number("h_ratio"), hDiff: try number("h_diff"),
+                                                             gradRatio: try number("grad_ratio"), gradDiff: try number("grad_diff"))))
+        }
+        spec.initializations = initializations
+        spec.betas = betas
+        spec.depths = depths.sorted()
+        spec.samples = samples
+        spec.inputsPerModel = inputs
+        return SimulationResult(spec: spec, records: records)
+    }
+
+    struct Table {
+        var header: [String]
+        var rows: [[String]]
+        var index: [String: Int]
+
+        init(header: [String], rows: [[String]]) {
+            self.header = header
+            self.rows = rows
+            index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        func value(_ row: Int, _ name: String) -> String {
+            guard let c = index[name], c < rows[row].count else { return "" }
+            return rows[row][c]
+        }
+
+        func column(_ name: String) -> [String] { rows.indices.map { value($0, name) } }
+    }
+}
+
+public struct PlotError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ message: String) { description = message }
+}

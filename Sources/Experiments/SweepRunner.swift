@@ -1,0 +1,183 @@
+import Foundation
+import SignalPropagation
+
+/// What a cell produced.
+public struct CellOutput: Sendable {
+    public var metrics: [String: Double]?
+    public var rows: [[Double]]?
+    public var weightPath: TrainCell.WeightPath?
+
+    public init(metrics: [String: Double]? = nil, rows: [[Double]]? = nil, weightPath: TrainCell.WeightPath? = nil) {
+        self.metrics = metrics
+        self.rows = rows
+        self.weightPath = weightPath
+    }
+}
+
+/// How a process takes part in a sweep.
+public struct SweepOptions: Sendable {
+    /// Cells run at the same time in this process.
+    public var workers = 1
+    /// Threads per cell (nil: the spec's `threads`, else cores / workers).
+    public var threads: Int?
+    public var shard = Shard.all
+    /// Run again the cells recorded as failed (by default a failure is a result).
+    public var retryFailed = false
+
+    public init(workers: Int = 1, threads: Int? = nil, shard: Shard = .all, retryFailed: Bool = false) {
+        self.workers = workers
+        self.threads = threads
+        self.shard = shard
+        self.retryFailed = retryFailed
+    }
+}
+
+/// What one process did.
+public struct SweepReport: Equatable, Sendable {
+    /// Cells of this shard.
+    public var cells = 0
+    /// Ran and recorded done / failed by this process.
+    public var completed = 0
+    public var failed = 0
+    /// Found already recorded.
+    public var alreadyDone = 0
+    public var alreadyFailed = 0
+    /// Held by another process (it will record them).
+    public var busy = 0
+
+    public var summary: String {
+        "\(cells) cell(s) in this shard: \(completed) done and \(failed) failed now, \(alreadyDone) already done, " +
+            "\(alreadyFailed) already failed, \(busy) running elsewhere"
+    }
+}
+
+/// Runs the unfinished cells of a shard, each under its lock, recording each as it ends.
+public final class SweepRunner: @unchecked Sendable {
+    public typealias Execute = @Sendable (Cell, _ threads: Int) throws -> CellOutput
+
+    public let plan: SweepPlan
+    public let store: ResultStore
+    public let options: SweepOptions
+    private let execute: Execute
+    private let log: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var report = SweepReport()
+
+    /// `execute` defaults to running the cell's command (`simulate` probes or a training
+    /// run in `store.runDirectory(id)`); tests inject their own.
+    public init(plan: SweepPlan, store: ResultStore, options: SweepOptions, execute: Execute? = nil,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.plan = plan
+        self.store = store
+        self.options = options
+        self.log = log
+        if let execute {
+            self.execute = execute
+        } else {
+            let datasets = DatasetCache()
+            let dataDirectory = plan.execution["data-dir"]
+            self.execute = { cell, threads in
+                switch cell.command {
+                case .simulate:
+                    let records = try SimulateCell.run(cell.config, threads: threads)
+                    return CellOutput(rows: records.map { r in
+                        [r.beta, Double(r.modelIndex), Double(r.inputIndex), r.metrics.hRatio, r.metrics.hDiff,
+                         r.metrics.gradRatio, r.metrics.gradDiff]
+                    })
+                case .train:
+                    let outcome = try TrainCell.run(cell.config, dataDirectory: dataDirectory, directory: store.runDirectory(cell.id),
+                                                    threads: threads, datasets: datasets)
+                    return CellOutput(metrics: outcome.metrics, weightPath: outcome.weightPath)
+                }
+            }
+        }
+    }
+
+    /// Threads per cell.
+    public var threadsPerCell: Int {
+        if let t = options.threads { return t }
+        if let t = plan.execution["threads"].flatMap(Int.init) { return t }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, options.workers))
+    }
+
+    /// Runs the shard to the end and reports what happened.
+    public func run() throws -> SweepReport {
+        try store.register(plan)
+        let cells = plan.cells(in: options.shard)
+        report = SweepReport()
+        report.cells = cells.count
+        var next = 0
+        var firstError: Error?
+        let workers = max(1, min(options.workers, max(cells.count, 1)))
+        let threads = threadsPerCell
+        let axisNames = plan.axisNames
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                lock.lock()
+                guard next < cells.count, firstError == nil else { lock.unlock(); return }
+                let cell = cells[next]
+                next += 1
+                lock.unlock()
+                do {
+                    try self.process(cell, threads: threads, total: plan.cells.count, axisNames: axisNames)
+                } catch {
+                    // Store errors (unwritable folder…) stop the sweep; cell errors never get here.
+                    lock.lock()
+                    if firstError == nil { firstError = error }
+                    lock.unlock()
+                }
+            }
+        }
+        if let firstError { throw firstError }
+        return report
+    }
+
+    private func finished(_ record: CellRecord?) -> CellRecord.Status? {
+        guard let record else { return nil }
+        if record.status == .failed && options.retryFailed { return nil }
+        return record.status
+    }
+
+    private func count(_ update: (inout SweepReport) -> Void) {
+        lock.lock()
+        update(&report)
+        lock.unlock()
+    }
+
+    private func process(_ cell: Cell, threads: Int, total: Int, axisNames: [String]) throws {
+        func skip(_ status: CellRecord.Status) {
+            count { status == .done ? ($0.alreadyDone += 1) : ($0.alreadyFailed += 1) }
+        }
+        if let status = finished(store.record(cell.id)) { return skip(status) }
+        guard let cellLock = try store.tryLock(cell.id) else {
+            count { $0.busy += 1 }
+            log("cell \(cell.index + 1)/\(total) \(cell.id.prefix(12)) is running in another process")
+            return
+        }
+        defer { cellLock.release() }
+        // Another process may have finished it between the check and the lock.
+        if let status = finished(store.record(cell.id)) { return skip(status) }
+
+        let label = cell.label(axes: axisNames)
+        log("cell \(cell.index + 1)/\(total) \(cell.id.prefix(12)) \(label): started")
+        let started = Date()
+        var record = CellRecord(cellID: cell.id, index: cell.index, command: cell.command, status: .done, config: cell.config,
+                                error: nil, host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier,
+                                started: ISO8601DateFormatter().string(from: started), seconds: 0)
+        do {
+            let output = try execute(cell, threads)
+            record.metrics = output.metrics
+            record.rows = output.rows
+            record.weightPath = output.weightPath
+        } catch {
+            record.status = .failed
+            record.error = "\(error)"
+        }
+        record.seconds = Date().timeIntervalSince(started)
+        try store.write(record)
+        count { record.status == .done ? ($0.completed += 1) : ($0.failed += 1) }
+        let outcome = record.status == .done ? "done" : "FAILED: \(record.error ?? "")"
+        log(String(format: "cell %d/%d %@ %@: %@ (%.1f s)", cell.index + 1, total, String(cell.id.prefix(12)), label, outcome,
+                   record.seconds))
+    }
+}

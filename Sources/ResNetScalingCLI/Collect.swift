@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import ResNetScaling
+
+/// `resnet-scaling collect`: the tidy table of a sweep's results folder.
+struct Collect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Collect a sweep's finished cells into one tidy CSV table.",
+        discussion: """
+        Columns: cell_id, the configuration, the metrics. simulate sweeps: one row per (cell, model, β, input) \
+        with the columns of `resnet-scaling simulate`; train sweeps: one row per cell (final and best test \
+        accuracy, losses, divergence, regularity of V before and after training). Failed cells are listed on \
+        standard error. The last line on standard output is `N done, M failed, K missing`, counted against \
+        the cells the sweep stored in DIR/sweep.json.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The sweep's results folder.", valueName: "dir"))
+    var results: String
+
+    @Option(help: ArgumentHelp("The CSV table (written atomically).", valueName: "table.csv"))
+    var out: String
+
+    func run() throws {
+        try OutputFile.checkWritable(out, flag: "--out")
+        let table: CollectedTable
+        do {
+            table = try Collector.collect(try ResultStore(directory: results, create: false))
+        } catch let e as SpecError { throw ValidationError(e.description) }
+        try OutputFile.write(table.csv, to: out, flag: "--out")
+        for failure in table.failures.prefix(20) {
+            FileHandle.standardError.write(Data("failed cell \(failure.id): \(failure.error)\n".utf8))
+        }
+        if table.failures.count > 20 {
+            FileHandle.standardError.write(Data("… and \(table.failures.count - 20) more failed cells\n".utf8))
+        }
+        print("\(table.rows.count) rows → \(out)")
+        print(table.summary.line)
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import ResNetScaling
+
+/// `resnet-scaling plot`: a paper figure from a sweep's table or results folder.
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw a figure from a sweep's table (collect's CSV) or results folder.",
+        discussion: """
+        Figures (--figure, default auto): accuracy — figure 9, the best-over-lr test accuracy over β × H \
+        (viridis, 0 to 1); weights — figure 8, V_k[i, j] against k after training (needs the results folder \
+        and train cells with weight-entry); phase — figure 7, the β × H heatmaps at initialization; curves — \
+        figures 1/3/4/5, relative differences against depth per β; histograms — figure 2.
+
+          resnet-scaling plot runs/fig9/table.csv --out fig9.svg
+          resnet-scaling plot runs/fig7 --out fig7.svg
+        """
+    )
+
+    @Argument(help: ArgumentHelp("A table written by collect, or a results folder.", valueName: "table.csv|dir"))
+    var input: String
+
+    @Option(help: ArgumentHelp("The SVG figure (written atomically).", valueName: "file.svg"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Figure: \(SweepFigureKind.accepted).", valueName: "kind"), transform: Plot.kind)
+    var figure: SweepFigureKind = .auto
+
+    static func kind(_ text: String) throws -> SweepFigureKind {
+        guard let k = SweepFigureKind(rawValue: text.lowercased()) else { throw ValidationError("accepted: \(SweepFigureKind.accepted)") }
+        return k
+    }
+
+    func run() throws {
+        try OutputFile.checkWritable(out, flag: "--out")
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
+            throw ValidationError("'\(input)': no such table or results folder")
+        }
+        let header: [String], rows: [[String]]
+        var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)] = []
+        if isDir.boolValue {
+            do {
+                let table = try Collector.collect(try ResultStore(directory: input, create: false))
+                header = table.header
+                rows = table.rows
+                weightPaths = table.weightPaths
+            } catch let e as SpecError { throw ValidationError(e.description) }
+        } else {
+            guard let text = try? String(contentsOfFile: input, encoding: .utf8) else {
+                throw ValidationError("'\(input)': cannot read the table")
+            }
+            (header, rows) = CSV.parse(text)
+        }
+        let drawn: (Figure, SweepFigureKind)
+        do {
+            drawn = try SweepFigures.figure(header: header, rows: rows, weightPaths: weightPaths, kind: figure)
+        } catch let e as PlotError {
+            throw ValidationError("\(input): \(e.description)")
+        } catch let e as ConfigurationError {
+            throw ValidationError("\(input): \(e.description)")
+        }
+        try OutputFile.write(drawn.0.svg(), to: out, flag: "--out")
+        print("figure '\(drawn.1.rawValue)' from \(rows.count) rows → \(out)")
+    }
+}

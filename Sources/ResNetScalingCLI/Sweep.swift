@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import ResNetScaling
+
+/// `resnet-scaling sweep`: a grid of `simulate` or `train` runs from a YAML spec, resumable,
+/// shardable, and as a Slurm job array.
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a grid of simulate or train cells from a YAML spec: resumable, shardable, Slurm job arrays.",
+        discussion: """
+        The spec (see experiments/*.yaml) gives the command, fixed settings, axes and the seed. The grid \
+        is expanded into cells with stable ids (SHA-256 of the cell's full configuration); each finished \
+        cell is recorded atomically as DIR/cells/<id>.json, done or failed. Running the same command again \
+        (after a crash, a kill, or in parallel on the same folder) runs only the cells without a record: \
+        cells are locked with flock while they run. simulate cells are one (depth, initialization) with \
+        every β inside; train cells are one training run in DIR/runs/<id> (resumed from its checkpoint).
+
+        --shard i/n runs every n-th cell starting at i (0-based: 0 ≤ i < n).
+        --slurm writes DIR/slurm/array.sbatch (one shard per array task) and DIR/slurm/collect.sbatch \
+        (collect + plot, after the array); --submit also submits both and prints their job ids.
+
+          resnet-scaling sweep experiments/fig7-quick.yaml --results runs/fig7 --workers 2
+          resnet-scaling collect runs/fig7 --out fig7.csv && resnet-scaling plot fig7.csv --out fig7.svg
+          resnet-scaling sweep experiments/fig9-mnist.yaml --results /shared/fig9 --slurm --array-size 100 \\
+            --partition cpu --time 04:00:00 --cpus-per-task 4 --submit
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The YAML spec file.", valueName: "spec.yaml"))
+    var spec: String
+
+    @Option(help: ArgumentHelp("Results folder (created if missing; on a shared filesystem for Slurm).", valueName: "dir"))
+    var results: String
+
+    @Option(help: "Cells run at the same time by this process.", transform: OptionParsing.positiveInt)
+    var workers: Int = 1
+
+    @Option(help: "Threads per cell (default: the spec's threads, else cores / workers).", transform: OptionParsing.positiveInt)
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Run only shard i of n: every n-th cell starting at i (0-based).", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override a setting of the spec: key=value (several values a,b,c or start:stop:count make it an axis).",
+                               valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Flag(name: .customLong("retry-failed"), help: "Run again the cells recorded as failed.")
+    var retryFailed = false
+
+    @Flag(help: "Write Slurm job scripts (a job array of shards and a dependent collect job) instead of running.")
+    var slurm = false
+
+    @Option(name: .customLong("array-size"), help: "With --slurm: number of array tasks (shards); default: one per cell, at most 1000.",
+            transform: OptionParsing.positiveInt)
+    var arraySize: Int?
+
+    @Option(help: "With --slurm: partition.")
+    var partition: String?
+
+    @Option(help: "With --slurm: time limit per task (e.g. 01:00:00).")
+    var time: String?
+
+    @Option(name: .customLong("cpus-per-task"), help: "With --slurm: CPUs per task.", transform: OptionParsing.positiveInt)
+    var cpusPerTask: Int?
+
+    @Flag(help: "With --slurm: submit both jobs (sbatch --parsable) and print their ids.")
+    var submit = false
+
+    @Flag(help: "Print only the final summary.")
+    var quiet = false
+
+    func validate() throws {
+        if !slurm && (arraySize != nil || partition != nil || time != nil || cpusPerTask != nil || submit) {
+            throw ValidationError("--array-size, --partition, --time, --cpus-per-task and --submit need --slurm")
+        }
+        if slurm && shard != nil { throw ValidationError("--shard: the Slurm array assigns shards; do not combine with --slurm") }
+    }
+
+    func run() throws {
+        var parsed: SweepSpec
+        do {
+            parsed = try SweepSpec.load(path: spec)
+            try parsed.apply(overrides: overrides)
+        } catch let e as SpecError { throw ValidationError(e.description) }
+        let plan: SweepPlan
+        do { plan = try SweepPlan(spec: parsed) } catch let e as SpecError { throw ValidationError(e.description) }
+        let store: ResultStore
+        do { store = try ResultStore(directory: results, create: true) } catch let e as SpecError { throw ValidationError(e.description) }
+
+        if slurm {
+            do { try store.register(plan) } catch let e as SpecError { throw ValidationError(e.description) }
+            try writeSlurm(plan: plan, store: store, spec: parsed)
+            return
+        }
+        var options = SweepOptions(workers: workers, threads: threads, retryFailed: retryFailed)
+        if let shard {
+            do { options.shard = try Shard(parsing: shard) } catch let e as SpecError { throw ValidationError(e.description) }
+        }
+        let quiet = self.quiet
+        let runner = SweepRunner(plan: plan, store: store, options: options, log: { line in
+            if !quiet { FileHandle.standardError.write(Data("sweep: \(line)\n".utf8)) }
+        })
+        let started = Date()
+        let report: SweepReport
+        do { report = try runner.run() } catch let e as SpecError { throw ValidationError(e.description) }
+        print(String(format: "%@ (shard %@, %.1f s) → %@", report.summary, options.shard.description,
+                     Date().timeIntervalSince(started), store.directory))
+    }
+
+    private func writeSlurm(plan: SweepPlan, store: ResultStore, spec parsed: SweepSpec) throws {
+        let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
+        let specPath = URL(fileURLWithPath: spec).standardizedFileURL.path
+        // Overrides with paths were made absolute by the spec; repeat them as resolved.
+        let resolved = overrides.map { item -> String in
+            guard let eq = item.firstIndex(of: "=") else { return item }
+            let key = String(item[..<eq])
+            if key == "data-dir", let v = parsed.settings[key] { return "\(key)=\(v)" }
+            return item
+        }
+        let tasks = min(arraySize ?? min(plan.cells.count, 1000), plan.cells.count)
+        let name = "sweep-" + (URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent)
+        let job = SlurmJob(executable: executable, spec: specPath, results: store.directory, overrides: resolved, arraySize: max(tasks, 1),
+                           partition: partition, time: time, cpusPerTask: cpusPerTask, workers: workers, retryFailed: retryFailed,
+                           name: name)
+        try job.writeScripts()
+        print("\(plan.cells.count) cells in \(job.arraySize) array task(s): \(job.arrayScriptPath)")
+        print("collect job: \(job.collectScriptPath) → \(job.tablePath), \(job.figurePath)")
+        if submit {
+            let ids: (array: String, collect: String)
+            do { ids = try job.submit() } catch let e as SpecError { throw ValidationError(e.description) }
+            print("array job \(ids.array)")
+            print("collect job \(ids.collect)")
+        } else {
+            print("submit with:")
+            for line in job.submitCommands { print("  \(line)") }
+        }
+    }
+}
