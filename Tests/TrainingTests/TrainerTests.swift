@@ -45,6 +45,17 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    func testDeeperModelReachesGoodAccuracy() throws {
+        guard SharedMNIST.sets != nil else { throw XCTSkip("needs the real MNIST") }
+        let (train, test) = data(train: 4000, test: 1000)
+        let config = TrainingConfiguration(model: .res1, width: 30, depth: 200, beta: 0.5, learningRate: 1e-3, lrStep: 5,
+                                           lrGamma: 0.1, epochs: 2, batchSize: 128, seed: 0)
+        let trainer = try Trainer(configuration: config, train: train, test: test, threads: 2)
+        while !trainer.isFinished { _ = trainer.runEpoch() }
+        XCTAssertNil(trainer.divergence)
+        XCTAssertGreaterThan(trainer.history.last!.testAccuracy, 0.85)
+    }
+
     func testResultsDoNotDependOnThreads() throws {
         let (train, test) = data(train: 300, test: 100)
         var config = tiny(.res3, epochs: 1)
