@@ -48,6 +48,8 @@ public struct Checkpoint: Equatable, Sendable {
     public var divergence: Divergence?
     public var initialEvaluation: Evaluation?
     public var initialRegularity: [String: RegularityStatistics]
+    /// `Trainer.dataFingerprint` of the data trained on (nil in files that lack it).
+    public var dataFingerprint: String?
     /// The file it was read from, if any (for messages).
     public var path: String?
 
@@ -60,6 +62,7 @@ public struct Checkpoint: Equatable, Sendable {
         divergence = trainer.divergence
         initialEvaluation = trainer.initialEvaluation
         initialRegularity = trainer.initialRegularity
+        dataFingerprint = trainer.dataFingerprint
         path = nil
     }
 
@@ -76,11 +79,13 @@ public struct Checkpoint: Equatable, Sendable {
         var divergence: Divergence?
         var initialEvaluation: Evaluation?
         var initialRegularity: [String: RegularityStatistics]
+        var dataFingerprint: String?
 
         enum CodingKeys: String, CodingKey {
             case config, network, hasBias = "has_bias", completedEpochs = "completed_epochs"
             case optimizerStep = "optimizer_step", history, historyBits = "history_bits", divergence
             case initialEvaluation = "initial_evaluation", initialRegularity = "initial_regularity"
+            case dataFingerprint = "data_fingerprint"
         }
     }
 
@@ -102,7 +107,8 @@ public struct Checkpoint: Equatable, Sendable {
                             network: NetworkShape(inputDimension: c.inputDimension, outputDimension: c.outputDimension),
                             hasBias: parameters.hasBias, completedEpochs: completedEpochs, optimizerStep: optimizer.step,
                             history: history, historyBits: history.map(Self.bits), divergence: divergence,
-                            initialEvaluation: initialEvaluation, initialRegularity: initialRegularity)
+                            initialEvaluation: initialEvaluation, initialRegularity: initialRegularity,
+                            dataFingerprint: dataFingerprint)
         let json = try TrainingJSON.encoder(pretty: false).encode(header)
         var out = Data()
         out.append(contentsOf: Self.magic)
@@ -234,6 +240,7 @@ public struct Checkpoint: Equatable, Sendable {
         var checkpoint = Checkpoint(configuration: config, parameters: parameters, optimizer: optimizer,
                                     completedEpochs: header.completedEpochs, history: history, divergence: header.divergence,
                                     initialEvaluation: header.initialEvaluation, initialRegularity: header.initialRegularity)
+        checkpoint.dataFingerprint = header.dataFingerprint
         checkpoint.path = path
         return checkpoint
     }
@@ -249,6 +256,7 @@ public struct Checkpoint: Equatable, Sendable {
         self.divergence = divergence
         self.initialEvaluation = initialEvaluation
         self.initialRegularity = initialRegularity
+        dataFingerprint = nil
         path = nil
     }
 }

@@ -169,6 +169,10 @@ public final class Trainer {
               state.optimizer.second.count == optimizer.second.count, state.optimizer.settings == optimizer.settings else {
             throw CheckpointError.mismatch(path: state.path ?? "checkpoint", reason: "its parameter shapes do not match the configuration")
         }
+        if let fingerprint = state.dataFingerprint, fingerprint != dataFingerprint {
+            throw CheckpointError.mismatch(path: state.path ?? "checkpoint",
+                                           reason: "it was trained on other data (\(fingerprint); now \(dataFingerprint))")
+        }
         parameters = state.parameters
         optimizer = state.optimizer
         completedEpochs = state.completedEpochs
@@ -178,6 +182,17 @@ public final class Trainer {
         initialRegularity = state.initialRegularity
         snapshot = (parameters, optimizer)
     }
+
+    /// Identifies the data a run was trained on (counts and CRC-32 of the images and labels
+    /// after the limits), so that a resume on other data is refused.
+    public private(set) lazy var dataFingerprint: String = {
+        func crc(_ d: Dataset) -> String {
+            let images = d.images.withUnsafeBytes { Gzip.crc32($0) }
+            let labels = d.labels.withUnsafeBytes { Gzip.crc32($0, continuing: images) }
+            return "\(d.count)x\(d.features):" + String(labels, radix: 16)
+        }
+        return "train \(crc(train)), test \(crc(test))"
+    }()
 
     /// Whether every epoch is done or the run diverged.
     public var isFinished: Bool { divergence != nil || completedEpochs >= configuration.epochs }

@@ -166,6 +166,11 @@ final class TrainerTests: XCTestCase {
             let text = "\($0)"
             XCTAssertTrue(text.contains("lr") && text.contains("width") && text.contains("0.5"), text)
         }
+        // Other data (here: another slice) is refused.
+        XCTAssertThrowsError(try TrainingSession(configuration: tiny(epochs: 1), train: data(train: 129, test: 64).0, test: test,
+                                                 directory: dir, resume: true)) {
+            XCTAssertTrue("\($0)".contains("other data"), "\($0)")
+        }
         // More epochs extend the run.
         let longer = try TrainingSession(configuration: tiny(epochs: 2), train: train, test: test, directory: dir, resume: true)
         XCTAssertEqual(longer.trainer.completedEpochs, 1)
