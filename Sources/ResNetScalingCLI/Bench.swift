@@ -16,10 +16,10 @@ struct Bench: ParsableCommand {
     )
 
     enum Section: String, ExpressibleByArgument, CaseIterable {
-        case kernels, random, processes, experiments, all
+        case kernels, random, processes, training, experiments, all
     }
 
-    @Option(help: "What to measure: kernels, random, processes, experiments or all.")
+    @Option(help: "What to measure: kernels, random, processes, training, experiments or all.")
     var section: Section = .all
 
     @Option(help: "Worker threads for the experiment section.", transform: OptionParsing.positiveInt)
@@ -48,6 +48,10 @@ struct Bench: ParsableCommand {
         if section == .processes || section == .all {
             print("== Correlated weight sequences (single thread, 3200 sequences of L = 1000) ==")
             print(ProcessBenchmark.formattedTable(ProcessBenchmark.run()))
+        }
+        if section == .training || section == .all {
+            print("== Training steps (res-1 and res-3, d = 30, L = 1000, batch 128, Adam; synthetic MNIST-shaped data) ==")
+            print(TrainingBenchmark.formattedTable(try TrainingBenchmark.run(threads: threads)))
         }
         if section == .experiments || section == .all {
             print("== Experiments at initialization (\(threads) thread(s)) ==")

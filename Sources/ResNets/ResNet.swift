@@ -313,6 +313,12 @@ func scaledColumnAdd<T: NetworkScalar>(_ h: UnsafePointer<T>, _ alpha: UnsafePoi
 @inlinable
 func scaleColumns<T: NetworkScalar>(_ p: UnsafePointer<T>, _ alpha: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
                                     rows: Int, columns: Int) {
+    if T.self == Float.self {
+        return FloatLoops.scaleColumns(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self),
+                                       UnsafeRawPointer(alpha).assumingMemoryBound(to: Float.self),
+                                       UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self),
+                                       rows: rows, columns: columns)
+    }
     for i in 0..<rows {
         let o = i * columns
         for j in 0..<columns { out[o + j] = alpha[j] * p[o + j] }
@@ -322,6 +328,10 @@ func scaleColumns<T: NetworkScalar>(_ p: UnsafePointer<T>, _ alpha: UnsafePointe
 /// out[i] = Σ_j x[i, j]
 @inlinable
 func sumRows<T: NetworkScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, rows: Int, columns: Int) {
+    if T.self == Float.self {
+        return FloatLoops.sumRows(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                                  UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self), rows: rows, columns: columns)
+    }
     for i in 0..<rows {
         var total: T = 0
         for j in 0..<columns { total += x[i * columns + j] }
@@ -332,5 +342,9 @@ func sumRows<T: NetworkScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointe
 /// y[i] += x[i]
 @inlinable
 func add<T: NetworkScalar>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, count: Int) {
+    if T.self == Float.self {
+        return FloatLoops.add(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                              UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), count: count)
+    }
     for i in 0..<count { y[i] += x[i] }
 }
