@@ -135,6 +135,16 @@ public final class Trainer {
     /// Examples per forward pass during evaluation.
     public static let evaluationBatch = 250
 
+    /// The model a run starts from: drawn by `WeightSampler` from
+    /// `RandomStream(seed: seed, coordinates: [streamTag, 1])`, with the residual bias at 0
+    /// when the configuration has one. Also used to recover a finished run's initial weights.
+    public static func initialParameters(_ configuration: TrainingConfiguration,
+                                         network: ResNetConfiguration) throws -> ResNetParameters<Float> {
+        let sampler = try WeightSampler(configuration: network, initialization: configuration.initialization,
+                                        stream: RandomStream(seed: configuration.seed, coordinates: [streamTag, 1]))
+        return sampler.parameters(Float.self, hasBias: configuration.residualBias)
+    }
+
     /// A fresh model. `train` and `test` are cut to the configuration's limits here.
     public init(configuration: TrainingConfiguration, train: Dataset, test: Dataset, threads: Int = 1) throws {
         try configuration.validate()
@@ -151,9 +161,7 @@ public final class Trainer {
         network = ResNet<Float>(networkConfiguration)
         self.threads = max(1, threads)
         pool = WorkerPool(width: max(1, threads))
-        let sampler = try WeightSampler(configuration: networkConfiguration, initialization: configuration.initialization,
-                                    stream: RandomStream(seed: configuration.seed, coordinates: [Self.streamTag, 1]))
-        parameters = sampler.parameters(Float.self, hasBias: configuration.residualBias)
+        parameters = try Self.initialParameters(configuration, network: networkConfiguration)
         initialParameters = parameters
         optimizer = OptimizerState(settings: configuration.optimizer, for: parameters)
         snapshot = (parameters, optimizer)
