@@ -41,11 +41,14 @@ public enum KernelBenchmark {
         public var label: String { shape.label }
     }
 
-    /// The project's reference shapes: 40×40·40×700, 30×30·30×128, 30×784·784×128,
-    /// 40×40·40×1 (matrix–vector) and 100×100·100×1000.
+    /// The project's reference shapes: 40×40·40×700 (phase-diagram probes: `W·H`, `Vᵀ·P`),
+    /// 30×30·30×128 (training forward `V·U` and backward `Vᵀ·S`), 30×128·128×30 (the
+    /// training weight gradient `S·Uᵀ`, as `A·Bᵀ`), 30×784·784×128, 40×40·40×1
+    /// (matrix–vector) and 100×100·100×1000.
     public static let standardShapes: [Shape] = [
         Shape(m: 40, k: 40, n: 700),
         Shape(m: 30, k: 30, n: 128),
+        Shape(m: 30, k: 128, n: 30),
         Shape(m: 30, k: 784, n: 128),
         Shape(m: 40, k: 40, n: 1),
         Shape(m: 100, k: 100, n: 1000),

@@ -43,6 +43,21 @@ func reduce8(_ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ v2: SIMD8<Float>, _ v3: S
     return SIMD8(lowHalf: w0.evenHalf + w0.oddHalf, highHalf: w1.evenHalf + w1.oddHalf)
 }
 
+/// `[a.lowHalf + a.highHalf | b.lowHalf + b.highHalf]` (two `vperm2f128` and an add).
+@inline(__always)
+func halfSums(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    SIMD8(lowHalf: a.lowHalf, highHalf: b.lowHalf) + SIMD8(lowHalf: a.highHalf, highHalf: b.highHalf)
+}
+
+/// Pairwise sums within 128-bit lanes (like `vhaddps`):
+/// `[a0+a1, a2+a3, b0+b1, b2+b3, a4+a5, a6+a7, b4+b5, b6+b7]`, two in-lane shuffles and an add.
+@inline(__always)
+func pairSums(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    let even = SIMD8(a[0], a[2], b[0], b[2], a[4], a[6], b[4], b[6])
+    let odd = SIMD8(a[1], a[3], b[1], b[3], a[5], a[7], b[5], b[7])
+    return even + odd
+}
+
 /// Horizontal sum of one vector.
 @inline(__always)
 func hsum(_ v: SIMD8<Float>) -> Float {

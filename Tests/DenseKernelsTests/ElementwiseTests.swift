@@ -104,6 +104,7 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(KernelBenchmark.format(3.14159, 2), "3.14")
         XCTAssertEqual(KernelBenchmark.format(-0.5, 1), "-0.5")
         XCTAssertEqual(KernelBenchmark.format(99.96, 1), "100.0")
-        XCTAssertEqual(KernelBenchmark.standardShapes.count, 5)
+        XCTAssertEqual(KernelBenchmark.standardShapes.count, 6)
+        XCTAssertTrue(KernelBenchmark.standardShapes.contains(.init(m: 30, k: 128, n: 30)))  // the ∂V shape
     }
 }

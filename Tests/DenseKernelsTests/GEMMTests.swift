@@ -1,12 +1,16 @@
 import XCTest
+import Dispatch
 @testable import DenseKernels
 
 final class GEMMTests: XCTestCase {
     /// Runs one product through `GEMM` with padded leading dimensions (padding filled
     /// with NaN, so any read of it shows up) and compares with the Double reference:
     /// max |C − C_ref| ≤ 1e-5·√k · max (|A|·|B|). Also checks that C's padding is untouched.
+    /// With `forceDotForm`, `A·Bᵀ` calls the dot-product form directly (whatever the shape
+    /// selection would pick; needs k ≥ 8).
     func check(_ o: Orientation, m: Int, n: Int, k: Int, padA: Int = 0, padB: Int = 0, padC: Int = 0,
-               accumulate: Bool = false, seed: UInt64 = 1, file: StaticString = #filePath, line: UInt = #line) {
+               accumulate: Bool = false, seed: UInt64 = 1, forceDotForm: Bool = false,
+               file: StaticString = #filePath, line: UInt = #line) {
         var rng = TestRandom(seed: seed &+ UInt64(m * 1_000_003 + n * 1009 + k))
         // Stored shapes.
         let (aRows, aCols) = o == .atb ? (k, m) : (m, k)
@@ -46,7 +50,14 @@ final class GEMMTests: XCTestCase {
             switch o {
             case .ab: GEMM.multiply(m: m, n: n, k: k, a: pa, lda: lda, b: pb, ldb: ldb, c: pc, ldc: ldc, accumulate: accumulate)
             case .atb: GEMM.multiplyTransposedA(m: m, n: n, k: k, a: pa, lda: lda, b: pb, ldb: ldb, c: pc, ldc: ldc, accumulate: accumulate)
-            case .abt: GEMM.multiplyTransposedB(m: m, n: n, k: k, a: pa, lda: lda, b: pb, ldb: ldb, c: pc, ldc: ldc, accumulate: accumulate)
+            case .abt:
+                if forceDotForm {
+                    GEMM.dotProductTransposedB(m: m, n: n, k: k, a: pa, lda: lda, b: pb, ldb: ldb, c: pc, ldc: ldc,
+                                               accumulate: accumulate)
+                } else {
+                    GEMM.multiplyTransposedB(m: m, n: n, k: k, a: pa, lda: lda, b: pb, ldb: ldb, c: pc, ldc: ldc,
+                                             accumulate: accumulate)
+                }
             }
         } } }
         let scale = max(bound.max() ?? 0, 1e-30)
@@ -64,7 +75,7 @@ final class GEMMTests: XCTestCase {
                 if !(err <= tolerance) { worst = max(worst, err.isNaN ? .infinity : err) }
             }
         }
-        XCTAssertEqual(worst, 0, "\(o) m=\(m) n=\(n) k=\(k) pads=(\(padA),\(padB),\(padC)) acc=\(accumulate): "
+        XCTAssertEqual(worst, 0, "\(o)\(forceDotForm ? " (dot form)" : "") m=\(m) n=\(n) k=\(k) pads=(\(padA),\(padB),\(padC)) acc=\(accumulate): "
                        + "max error beyond tolerance \(tolerance)", file: file, line: line)
     }
 
@@ -239,5 +250,136 @@ final class GEMMTests: XCTestCase {
         XCTAssertEqual(c[0], .infinity)
         XCTAssertTrue(c[4].isNaN)
         XCTAssertEqual(c[18 + 1], 20)
+    }
+
+    // MARK: - Dot-product form of A·Bᵀ
+
+    func testDotProductFormIsChosenForWeightGradientShapes() {
+        XCTAssertTrue(GEMM.useDotProductForm(m: 30, n: 30, k: 128))    // training ∂V = S·Uᵀ
+        XCTAssertTrue(GEMM.useDotProductForm(m: 40, n: 40, k: 700))
+        XCTAssertFalse(GEMM.useDotProductForm(m: 40, n: 40, k: 132))   // blocked path measured faster
+        XCTAssertFalse(GEMM.useDotProductForm(m: 64, n: 64, k: 64))
+        XCTAssertFalse(GEMM.useDotProductForm(m: 30, n: 30, k: 8))
+        XCTAssertFalse(GEMM.useDotProductForm(m: 100, n: 30, k: 700))
+    }
+
+    func testDotProductFormThroughThePublicEntryPoint() {
+        // Shapes the selection sends to the dot-product form: every remainder of m mod 6
+        // (r×2 / r×1 kernels), odd n and n mod 8 ≠ 0 (padding columns of the panel),
+        // k multiple of 8 or not (overlapped masked tail).
+        let shapes: [(m: Int, n: Int, k: Int)] = [
+            (30, 30, 128), (40, 40, 700), (1, 2, 96), (2, 3, 100), (3, 5, 127), (4, 7, 129), (5, 9, 130),
+            (7, 30, 131), (11, 47, 97), (13, 17, 256), (64, 45, 263), (6, 8, 256), (2, 16, 257), (1, 48, 300),
+        ]
+        for s in shapes {
+            XCTAssertTrue(GEMM.useDotProductForm(m: s.m, n: s.n, k: s.k), "\(s)")
+            check(.abt, m: s.m, n: s.n, k: s.k)
+            check(.abt, m: s.m, n: s.n, k: s.k, accumulate: true)
+            check(.abt, m: s.m, n: s.n, k: s.k, padA: 3, padB: 5, padC: 2)
+            check(.abt, m: s.m, n: s.n, k: s.k, padA: 8, padB: 1, padC: 9, accumulate: true)
+        }
+    }
+
+    func testDotProductFormAllTilesAndTails() {
+        // Called directly: all 12 kernels (rows 1...6 × cols 1...2) and every k mod 8,
+        // including the smallest k (8 ... 17) where the tail overlaps most.
+        for m in 1...13 {
+            for n in [1, 2, 3, 8, 9, 17] {
+                for k in [8, 9, 12, 15, 16, 17, 23, 40] {
+                    check(.abt, m: m, n: n, k: k, padA: (m + k) % 3, padB: n % 4, padC: m % 2,
+                          accumulate: (m + n + k) % 2 == 0, seed: UInt64(m * 100 + n), forceDotForm: true)
+                }
+            }
+        }
+        check(.abt, m: 70, n: 65, k: 33, forceDotForm: true)        // several groups of 8 columns
+        check(.abt, m: 100, n: 130, k: 1001, padC: 3, accumulate: true, forceDotForm: true)
+    }
+
+    func testDotProductFormNonFiniteValues() {
+        // k = 100: the last 8 values (92..<100) are re-read with lanes 92..<96 masked. An
+        // infinity in a masked lane must not become 0·∞ = NaN; NaN must propagate.
+        let m = 7, n = 5, k = 100
+        var a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 1, count: n * k)
+        a[0 * k + 93] = .infinity          // row 0: +∞ in an overlapped, masked lane
+        a[1 * k + 97] = -.infinity         // row 1: −∞ in the tail
+        a[2 * k + 10] = .nan               // row 2: NaN in the body
+        b[3 * k + 94] = .nan               // column 3: NaN in a masked lane
+        var c = [Float](repeating: 7, count: m * n)
+        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+            GEMM.dotProductTransposedB(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k,
+                                       c: cp.baseAddress!, ldc: n, accumulate: false)
+        } } }
+        for j in 0..<n {
+            if j == 3 {
+                for i in 0..<m { XCTAssertTrue(c[i * n + j].isNaN, "C[\(i), 3]") }
+                continue
+            }
+            XCTAssertEqual(c[0 * n + j], .infinity, "C[0, \(j)]")
+            XCTAssertEqual(c[1 * n + j], -.infinity, "C[1, \(j)]")
+            XCTAssertTrue(c[2 * n + j].isNaN, "C[2, \(j)]")
+            for i in 3..<m { XCTAssertEqual(c[i * n + j], 50, "C[\(i), \(j)]") }
+        }
+        // The same through the public entry point (k = 256 selects the dot-product form).
+        let k2 = 256
+        var a2 = [Float](repeating: 1, count: 3 * k2), b2 = [Float](repeating: 1, count: 2 * k2)
+        a2[k2 + 255] = .infinity
+        b2[k2 + 3] = .nan
+        var c2 = [Float](repeating: 0, count: 3 * 2)
+        XCTAssertTrue(GEMM.useDotProductForm(m: 3, n: 2, k: k2))
+        a2.withUnsafeBufferPointer { ap in b2.withUnsafeBufferPointer { bp in c2.withUnsafeMutableBufferPointer { cp in
+            GEMM.multiplyTransposedB(m: 3, n: 2, k: k2, a: ap.baseAddress!, lda: k2, b: bp.baseAddress!, ldb: k2,
+                                     c: cp.baseAddress!, ldc: 2)
+        } } }
+        XCTAssertEqual(c2[0], 256)
+        XCTAssertTrue(c2[1].isNaN)
+        XCTAssertEqual(c2[2], .infinity)
+        XCTAssertTrue(c2[3].isNaN)
+        XCTAssertEqual(c2[4], 256)
+    }
+
+    func testDotProductFormEmptyAndDegenerateShapes() {
+        // Empty shapes never reach the kernels; k == 0 clears C (or leaves it when accumulating).
+        for (m, n, k) in [(0, 30, 128), (30, 0, 128), (0, 0, 256)] {
+            check(.abt, m: m, n: n, k: k)
+            check(.abt, m: m, n: n, k: k, accumulate: true)
+        }
+        check(.abt, m: 30, n: 30, k: 0)
+        check(.abt, m: 30, n: 30, k: 0, accumulate: true)
+        check(.abt, m: 30, n: 1, k: 128)   // matrix–vector paths keep priority
+        check(.abt, m: 1, n: 30, k: 128)
+    }
+
+    func testScratchIsPerThreadAndGrows() {
+        // Concurrent products on several threads (each thread owns its scratch) and a
+        // product larger than the initial scratch block.
+        let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 8)
+        results.initialize(repeating: false)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            var ok = true
+            let m = 20 + t, n = 30 + t, k = 300
+            var rng = TestRandom(seed: UInt64(t))
+            let a = rng.floats(m * k), b = rng.floats(n * k)
+            var c = [Float](repeating: 0, count: m * n)
+            for _ in 0..<20 {
+                a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                    GEMM.multiplyTransposedB(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k,
+                                             c: cp.baseAddress!, ldc: n)
+                } } }
+                for i in 0..<m { for j in 0..<n {
+                    var s = 0.0
+                    for p in 0..<k { s += Double(a[i * k + p]) * Double(b[j * k + p]) }
+                    if abs(Double(c[i * n + j]) - s) > 1e-4 { ok = false }
+                } }
+            }
+            results[t] = ok
+        }
+        XCTAssertEqual(Array(results), Array(repeating: true, count: 8))
+        GEMM.withScratch(floats: 100_000) { p in
+            p[0] = 1; p[99_999] = 2
+            XCTAssertEqual(p[0] + p[99_999], 3)
+            XCTAssertEqual(Int(bitPattern: p) & 63, 0, "scratch is 64-byte aligned")
+        }
+        check(.abt, m: 64, n: 47, k: 2000, forceDotForm: true)
     }
 }
