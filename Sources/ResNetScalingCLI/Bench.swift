@@ -40,7 +40,8 @@ struct Bench: ParsableCommand {
             // sustained clock and with cold caches; measured here, they read 10-20% low.
             _ = KernelBenchmark.run(shapes: Array(KernelBenchmark.standardShapes.prefix(2)), repetitions: 15)
             let rows = KernelBenchmark.run(shapes: KernelBenchmark.standardShapes)
-            print(KernelBenchmark.formattedTable(rows), terminator: "")
+            let table = KernelBenchmark.formattedTable(rows)
+            print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
             print(String(format: "measured FMA peak of this core: %.1f GFLOP/s (nominal %.0f)\n",
                          KernelBenchmark.measurePeakGFLOPS(), KernelBenchmark.peakGFLOPS))
         }
