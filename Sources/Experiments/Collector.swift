@@ -8,6 +8,12 @@ public struct CollectSummary: Equatable, Sendable {
     public var failed = 0
     public var missing = 0
 
+    public init(done: Int = 0, failed: Int = 0, missing: Int = 0) {
+        self.done = done
+        self.failed = failed
+        self.missing = missing
+    }
+
     /// `N done, M failed, K missing`.
     public var line: String { "\(done) done, \(failed) failed, \(missing) missing" }
 }

@@ -58,6 +58,10 @@ public struct SweepSpec: Sendable, Equatable {
         let root: Node?
         do { root = try Yams.compose(yaml: yaml) } catch {
             let firstLine = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+            if let range = firstLine.range(of: "duplicated key(s): ") {
+                let names = firstLine[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "'. "))
+                throw SpecError(source: source, key: names, "is given twice")
+            }
             throw SpecError(source: source, key: "", "not valid YAML: \(firstLine)")
         }
         guard let root, case .mapping(let top) = root else {

@@ -1,0 +1,206 @@
+import Experiments
+import Foundation
+import SignalPropagation
+import XCTest
+
+/// Cells, ids, shards, the results store and collect, in process.
+final class GridAndStoreTests: XCTestCase {
+    var directory: String!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-tests-\(UUID().uuidString)").path
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    func plan(_ yaml: String) throws -> SweepPlan {
+        try SweepPlan(spec: try SweepSpec.parse(yaml: yaml, source: "t.yaml", baseDirectory: "/"))
+    }
+
+    let small = """
+    command: simulate
+    settings:
+      width: 6
+      input-dim: 4
+      samples: 4
+      inputs: 2
+    axes:
+      depth: [3, 7, 12]
+      beta: [0.25, 0.5, 1]
+    seed: 5
+    """
+
+    func testSHA256KnownAnswers() {
+        XCTAssertEqual(SHA256.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)),
+                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    func testIdsAreStableAndChangeWithAnySetting() throws {
+        let a = try plan(small), b = try plan(small)
+        XCTAssertEqual(a.cells.map(\.id), b.cells.map(\.id))
+        XCTAssertEqual(Set(a.cells.map(\.id)).count, a.cells.count)
+        XCTAssertTrue(a.cells.allSatisfy { $0.id.count == 32 && $0.id.allSatisfy(\.isHexDigit) })
+        let cell = a.cells[0]
+        for key in cell.config.keys {
+            var changed = cell.config
+            changed[key] = changed[key]! + "1"
+            XCTAssertNotEqual(Cell.id(command: .simulate, config: changed), cell.id, key)
+        }
+        XCTAssertNotEqual(Cell.id(command: .train, config: cell.config), cell.id)
+        // The seed is part of the identity; thread counts are not.
+        let seeded = try plan(small.replacingOccurrences(of: "seed: 5", with: "seed: 6"))
+        XCTAssertTrue(Set(seeded.cells.map(\.id)).isDisjoint(with: a.cells.map(\.id)))
+        let threaded = try plan(small.replacingOccurrences(of: "  samples: 4", with: "  samples: 4\n  threads: 1"))
+        XCTAssertEqual(threaded.cells.map(\.id), a.cells.map(\.id))
+    }
+
+    func testShardsPartitionTheCells() throws {
+        let p = try plan(small.replacingOccurrences(of: "depth: [3, 7, 12]", with: "depth: 2:40:11"))
+        XCTAssertEqual(p.cells.count, 11)
+        for n in 1...13 {
+            var seen: [Int] = []
+            for i in 0..<n { seen += p.cells(in: try Shard(index: i, count: n)).map(\.index) }
+            XCTAssertEqual(seen.sorted(), Array(0..<11), "n = \(n)")
+        }
+        XCTAssertEqual(try Shard(parsing: "1/4").description, "1/4")
+        XCTAssertThrowsError(try Shard(parsing: "4/4")) { XCTAssertTrue("\($0)".contains("0-based"), "\($0)") }
+        XCTAssertThrowsError(try Shard(parsing: "-1/4"))
+        XCTAssertThrowsError(try Shard(parsing: "0/0"))
+        XCTAssertThrowsError(try Shard(parsing: "1of4"))
+    }
+
+    /// Cells split by depth and by model range give exactly the rows of one monolithic run.
+    func testSimulateCellsReproduceTheMonolithicRun() throws {
+        let p = try plan(small.replacingOccurrences(of: "  samples: 4", with: "  samples: 4\n  models-per-cell: 3"))
+        XCTAssertEqual(p.cells.count, 3 * 2)
+        var rows: [String] = []
+        for cell in p.cells {
+            for r in try SimulateCell.run(cell.config, threads: 2) {
+                rows.append("\(r.depth) \(r.beta) \(r.modelIndex) \(r.inputIndex) \(r.metrics)")
+            }
+        }
+        var spec = SimulationSpec()
+        spec.width = 6; spec.inputDimension = 4; spec.samples = 4; spec.inputsPerModel = 2
+        spec.depths = [3, 7, 12]; spec.betas = [0.25, 0.5, 1]; spec.seed = 5
+        let whole = try Simulator(spec: spec).run(threads: 1).records.map { r in
+            "\(r.depth) \(r.beta) \(r.modelIndex) \(r.inputIndex) \(r.metrics)"
+        }
+        XCTAssertEqual(rows.sorted(), whole.sorted())
+    }
+
+    func testFailingCellIsRecordedAndTheSweepContinues() throws {
+        let p = try plan(small)
+        let store = try ResultStore(directory: directory, create: true)
+        let runs = Counter()
+        let execute: SweepRunner.Execute = { cell, _ in
+            runs.add(cell.index)
+            if cell.index == 1 { throw PlotError("boom in cell 1") }
+            return CellOutput(rows: [[0.5, 0, 0, 1, 2, 3, 4]])
+        }
+        let report = try SweepRunner(plan: p, store: store, options: SweepOptions(workers: 2), execute: execute).run()
+        XCTAssertEqual(report.completed, 2)
+        XCTAssertEqual(report.failed, 1)
+        XCTAssertEqual(store.record(p.cells[1].id)?.status, .failed)
+        XCTAssertEqual(store.record(p.cells[1].id)?.error, "boom in cell 1")
+        XCTAssertEqual(runs.values.sorted(), [0, 1, 2])
+        // Rerunning does nothing; --retry-failed reruns only the failed cell.
+        let again = try SweepRunner(plan: p, store: store, options: SweepOptions(), execute: execute).run()
+        XCTAssertEqual(again.alreadyDone, 2)
+        XCTAssertEqual(again.alreadyFailed, 1)
+        XCTAssertEqual(runs.values.count, 3)
+        let retry = try SweepRunner(plan: p, store: store, options: SweepOptions(retryFailed: true), execute: execute).run()
+        XCTAssertEqual(retry.failed, 1)
+        XCTAssertEqual(runs.values.sorted(), [0, 1, 1, 2])
+
+        let table = try Collector.collect(store)
+        XCTAssertEqual(table.summary.line, "2 done, 1 failed, 0 missing")
+        XCTAssertEqual(table.rows.count, 2)
+        XCTAssertEqual(table.failures.map(\.id), [p.cells[1].id])
+    }
+
+    func testCollectCountsMissingCellsAgainstTheManifest() throws {
+        let p = try plan(small)
+        let store = try ResultStore(directory: directory, create: true)
+        _ = try SweepRunner(plan: p, store: store, options: SweepOptions(shard: try Shard(index: 0, count: 2))).run()
+        let table = try Collector.collect(store)
+        XCTAssertEqual(table.summary, CollectSummary(done: 2, failed: 0, missing: 1))
+        XCTAssertEqual(table.summary.line, "2 done, 0 failed, 1 missing")
+        XCTAssertEqual(table.header.first, "cell_id")
+        XCTAssertEqual(table.rows.count, 2 * 4 * 2 * 3, "cells × models × inputs × β")
+        let parsed = CSV.parse(table.csv)
+        XCTAssertEqual(parsed.header, table.header)
+        XCTAssertEqual(parsed.rows, table.rows)
+        // The table draws as figure 1.
+        let (_, kind) = try SweepFigures.figure(header: parsed.header, rows: parsed.rows)
+        XCTAssertEqual(kind, .curves)
+        // Another grid cannot be run into the same folder.
+        let other = try plan(small.replacingOccurrences(of: "seed: 5", with: "seed: 9"))
+        XCTAssertThrowsError(try SweepRunner(plan: other, store: store, options: SweepOptions()).run()) {
+            XCTAssertTrue("\($0)".contains("another sweep"), "\($0)")
+        }
+    }
+
+    /// Many workers in one process: each cell runs once (the lock is per open file).
+    func testWorkersRunEachCellOnce() throws {
+        let p = try plan(small.replacingOccurrences(of: "depth: [3, 7, 12]", with: "depth: 2:60:30"))
+        let store = try ResultStore(directory: directory, create: true)
+        let runs = Counter()
+        let execute: SweepRunner.Execute = { cell, _ in
+            runs.add(cell.index)
+            usleep(2000)
+            return CellOutput(rows: [])
+        }
+        let runners = (0..<3).map { _ in SweepRunner(plan: p, store: store, options: SweepOptions(workers: 4), execute: execute) }
+        let reports = Locked<[SweepReport]>([])
+        DispatchQueue.concurrentPerform(iterations: runners.count) { i in
+            let r = try! runners[i].run()
+            reports.mutate { $0.append(r) }
+        }
+        XCTAssertEqual(runs.values.sorted(), Array(0..<30))
+        XCTAssertEqual(reports.value.map(\.completed).reduce(0, +), 30)
+        XCTAssertEqual(try Collector.collect(store).summary.line, "30 done, 0 failed, 0 missing")
+    }
+
+    func testLocksExcludeEachOther() throws {
+        let store = try ResultStore(directory: directory, create: true)
+        let first = try XCTUnwrap(try store.tryLock("abc"))
+        XCTAssertNil(try store.tryLock("abc"))
+        XCTAssertNotNil(try store.tryLock("abd"))
+        first.release()
+        XCTAssertNotNil(try store.tryLock("abc"))
+    }
+
+    func testSlurmScripts() throws {
+        let job = SlurmJob(executable: "/opt/bin/resnet-scaling", spec: "/x/spec.yaml", results: "/shared/r", overrides: ["data-dir=/d"],
+                           arraySize: 8, partition: "cpu", time: "01:00:00", cpusPerTask: 4, name: "sweep-x")
+        let array = job.arrayScript
+        XCTAssertTrue(array.contains("#SBATCH --array=0-7"))
+        XCTAssertTrue(array.contains("#SBATCH --partition=cpu"))
+        XCTAssertTrue(array.contains("#SBATCH --time=01:00:00"))
+        XCTAssertTrue(array.contains("#SBATCH --cpus-per-task=4"))
+        XCTAssertTrue(array.contains("'/opt/bin/resnet-scaling' sweep '/x/spec.yaml' --results '/shared/r' --shard \"${SLURM_ARRAY_TASK_ID}/8\""))
+        XCTAssertTrue(array.contains("--set 'data-dir=/d'"))
+        XCTAssertTrue(job.collectScript.contains("'/opt/bin/resnet-scaling' collect '/shared/r' --out '/shared/r/table.csv'"))
+        XCTAssertTrue(job.submitCommands[1].contains("--dependency=afterok:"))
+        XCTAssertTrue(job.submitCommands[1].contains("--kill-on-invalid-dep=yes"))
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Int] = []
+    func add(_ v: Int) { lock.lock(); items.append(v); lock.unlock() }
+    var values: [Int] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
+final class Locked<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var item: T
+    init(_ v: T) { item = v }
+    func mutate(_ body: (inout T) -> Void) { lock.lock(); body(&item); lock.unlock() }
+    var value: T { lock.lock(); defer { lock.unlock() }; return item }
+}

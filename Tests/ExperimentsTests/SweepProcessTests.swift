@@ -1,0 +1,233 @@
+import Experiments
+import Foundation
+import XCTest
+
+/// The `resnet-scaling` executable beside the test bundle, and helpers to run it.
+enum Tool {
+    static var executable: URL {
+        let bundle = Bundle(for: SweepProcessTests.self).bundleURL
+        let candidates = [bundle, bundle.deletingLastPathComponent(), Bundle.main.bundleURL]
+            .map { $0.appendingPathComponent("resnet-scaling") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
+    }
+
+    /// The repository root (this file is Tests/ExperimentsTests/…).
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static func start(_ arguments: [String], output: URL? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let output {
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+        return process
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Sweeps as separate processes: SIGKILL and resume, two processes on one folder.
+final class SweepProcessTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    /// 24 fBm cells of about 0.1 s each.
+    func writeSpec() throws -> String {
+        let yaml = """
+        command: simulate
+        settings:
+          init: fbm
+          width: 40
+          depth: 400
+          samples: 3
+          inputs: 4
+        axes:
+          hurst: 0.05:0.95:24
+          beta: 0:1.3:8
+        seed: 3
+        """
+        let path = directory.appendingPathComponent("spec.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func records(_ results: URL) -> [String: (data: Data, modified: Date)] {
+        let cells = results.appendingPathComponent("cells")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cells.path)) ?? []
+        var out: [String: (data: Data, modified: Date)] = [:]
+        for name in names where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let path = cells.appendingPathComponent(name).path
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            out[String(name.dropLast(5))] = (FileManager.default.contents(atPath: path) ?? Data(),
+                                             attributes?[.modificationDate] as? Date ?? .distantPast)
+        }
+        return out
+    }
+
+    func manifestIDs(_ results: URL) throws -> Set<String> {
+        let store = try ResultStore(directory: results.path, create: false)
+        return Set(try XCTUnwrap(try store.manifest()).cells.map(\.id))
+    }
+
+    func testSIGKILLThenRestartFinishesExactlyTheMissingCells() throws {
+        let spec = try writeSpec()
+        let results = directory.appendingPathComponent("results")
+        let process = try Tool.start(["sweep", spec, "--results", results.path, "--threads", "1"])
+        let deadline = Date().addingTimeInterval(60)
+        while records(results).count < 3 && Date() < deadline && process.isRunning { usleep(20_000) }
+        XCTAssertTrue(process.isRunning, "the sweep ended before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        let before = records(results)
+        let all = try manifestIDs(results)
+        XCTAssertEqual(all.count, 24)
+        XCTAssertGreaterThanOrEqual(before.count, 3)
+        XCTAssertLessThan(before.count, 24, "killed midway")
+        for record in before.values {
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: record.data), "records are whole")
+        }
+
+        let (status, output) = try Tool.run(["sweep", spec, "--results", results.path, "--workers", "2", "--threads", "1"])
+        XCTAssertEqual(status, 0, output)
+        let missing = 24 - before.count
+        XCTAssertTrue(output.contains("\(missing) done and 0 failed now, \(before.count) already done"), output)
+        let after = records(results)
+        XCTAssertEqual(Set(after.keys), all, "every cell has exactly one record")
+        for (id, record) in before {
+            XCTAssertEqual(after[id]?.data, record.data, "finished records are untouched")
+            XCTAssertEqual(after[id]?.modified, record.modified)
+        }
+        let table = directory.appendingPathComponent("t.csv").path
+        let collected = try Tool.run(["collect", results.path, "--out", table])
+        XCTAssertEqual(collected.output.split(separator: "\n").last, "24 done, 0 failed, 0 missing")
+        // Each cell's rows appear once: 3 models × 4 inputs × 8 β.
+        let rows = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(rows.count, 24 * 3 * 4 * 8)
+        XCTAssertEqual(Set(rows).count, rows.count)
+    }
+
+    func testTwoProcessesOnOneFolderCompleteEachCellOnce() throws {
+        let spec = try writeSpec()
+        let results = directory.appendingPathComponent("results")
+        let logs = [directory.appendingPathComponent("a.log"), directory.appendingPathComponent("b.log")]
+        let processes = try logs.map { try Tool.start(["sweep", spec, "--results", results.path, "--threads", "1"], output: $0) }
+        for p in processes { p.waitUntilExit() }
+        XCTAssertEqual(processes.map(\.terminationStatus), [0, 0])
+        let texts = try logs.map { try String(contentsOf: $0, encoding: .utf8) }
+        // Every cell is recorded once, by exactly one of the two processes.
+        let started = texts.map { t in t.split(separator: "\n").filter { $0.hasSuffix(": started") }.count }
+        XCTAssertEqual(started.reduce(0, +), 24, texts.joined(separator: "\n"))
+        let done = try texts.map { t -> Int in
+            let match = try XCTUnwrap(t.range(of: #"(\d+) done and 0 failed now"#, options: .regularExpression))
+            return Int(t[match].split(separator: " ")[0])!
+        }
+        XCTAssertEqual(done.reduce(0, +), 24)
+        XCTAssertEqual(Set(records(results).keys), try manifestIDs(results))
+        let store = try ResultStore(directory: results.path, create: false)
+        let pids = Set(store.records().values.map(\.pid))
+        XCTAssertEqual(pids, Set(processes.map(\.processIdentifier)).intersection(pids))
+    }
+
+    func testCommandLineErrorsNameFileAndKey() throws {
+        let bad = directory.appendingPathComponent("bad.yaml").path
+        try "command: train\nsettings:\n  widht: 3\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let r = try Tool.run(["sweep", bad, "--results", directory.appendingPathComponent("r").path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.output.hasPrefix("error: \(bad):3: settings.widht: unknown setting"), r.output)
+        let shard = try Tool.run(["sweep", try writeSpec(), "--results", directory.appendingPathComponent("r").path, "--shard", "2/2"])
+        XCTAssertNotEqual(shard.status, 0)
+        XCTAssertTrue(shard.output.contains("0-based"), shard.output)
+    }
+
+    /// Train cells end to end on a tiny IDX dataset: one cell fails (no such dataset), the
+    /// others finish, collect and plot draw figure 9.
+    func testTrainSweepWithAFailingCell() throws {
+        let data = directory.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try TinyMNIST.write(to: data)
+        let yaml = """
+        command: train
+        settings:
+          data-dir: data
+          width: 4
+          depth: 6
+          init: fbm
+          epochs: 1
+          batch-size: 16
+        axes:
+          dataset: [mnist, cifar10]
+          lr: [0.001, 0.01]
+          hurst: [0.3, 0.7]
+          beta: [0.5, 1]
+        """
+        let spec = directory.appendingPathComponent("train.yaml").path
+        try yaml.write(toFile: spec, atomically: true, encoding: .utf8)
+        let results = directory.appendingPathComponent("results").path
+        let r = try Tool.run(["sweep", spec, "--results", results, "--workers", "2"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("8 done and 8 failed now"), r.output)
+        let table = directory.appendingPathComponent("t.csv").path
+        let c = try Tool.run(["collect", results, "--out", table])
+        XCTAssertEqual(c.output.split(separator: "\n").last, "8 done, 8 failed, 0 missing", c.output)
+        XCTAssertTrue(c.output.contains("data_batch_1.bin: file not found"), "failed cells are listed with their error: \(c.output)")
+        let csv = CSV.parse(try String(contentsOfFile: table, encoding: .utf8))
+        XCTAssertEqual(csv.rows.count, 8)
+        let accuracy = try XCTUnwrap(csv.header.firstIndex(of: "test_accuracy"))
+        for row in csv.rows { XCTAssertTrue((0...1).contains(Double(row[accuracy]) ?? -1), row[accuracy]) }
+        let figure = directory.appendingPathComponent("fig9.svg").path
+        let p = try Tool.run(["plot", table, "--out", figure])
+        XCTAssertEqual(p.status, 0, p.output)
+        XCTAssertTrue(p.output.contains("figure 'accuracy'"), p.output)
+        XCTAssertTrue(try String(contentsOfFile: figure, encoding: .utf8).contains("<svg"))
+        // The training runs live under the results folder (the failed cells never started one).
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: results + "/runs").count, 8)
+    }
+}
+
+/// A 64-image, 28×28, 10-class IDX dataset for fast training tests.
+enum TinyMNIST {
+    static func write(to folder: URL) throws {
+        func be(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 255), UInt8((v >> 8) & 255), UInt8(v & 255)] }
+        for (prefix, count) in [("train", 64), ("t10k", 32)] {
+            var images = be(0x0803) + be(UInt32(count)) + be(28) + be(28)
+            var labels = be(0x0801) + be(UInt32(count))
+            for i in 0..<count {
+                let label = UInt8(i % 10)
+                labels.append(label)
+                images += (0..<784).map { p in UInt8((p * 7 + Int(label) * 31 + i) % 256) }
+            }
+            try Data(images).write(to: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
+            try Data(labels).write(to: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
+        }
+    }
+}
