@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import ResNets
 import SignalPropagation
 import Training
@@ -139,7 +140,7 @@ public enum TrainCell {
             // A fresh run: keep the chosen weight entry at initialization for figure 8.
             if let entry, !session.resumed {
                 let path = weightEntry(session.trainer.parameters, entry[0], entry[1])
-                try Durable.write(try JSONEncoder().encode(path), to: initialPath)
+                try AtomicFile.write(try JSONEncoder().encode(path), to: initialPath)
             }
         } finished: { session in
             guard let entry else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -135,7 +136,7 @@ public final class ResultStore: @unchecked Sendable {
             }
             return
         }
-        try Durable.write(try RecordJSON.encoder.encode(SweepManifest(plan: plan)), to: manifestPath)
+        try AtomicFile.write(try RecordJSON.encoder.encode(SweepManifest(plan: plan)), to: manifestPath)
     }
 
     // MARK: Records
@@ -147,7 +148,7 @@ public final class ResultStore: @unchecked Sendable {
     }
 
     public func write(_ record: CellRecord) throws {
-        try Durable.write(try RecordJSON.encoder.encode(record), to: recordPath(record.cellID))
+        try AtomicFile.write(try RecordJSON.encoder.encode(record), to: recordPath(record.cellID))
     }
 
     /// Every readable record, by id.
@@ -201,49 +202,6 @@ public final class CellLock: @unchecked Sendable {
     deinit { release() }
 }
 
-/// Durable whole-file writes: temporary file in the same folder, fsync, rename, fsync of
-/// the folder. (`Persistence.AtomicFile` renames without flushing; records need both.)
-public enum Durable {
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let tmp = (dir as NSString).appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)")
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(path, "cannot create a temporary file: \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < raw.count {
-                let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; ok = false; return }
-                offset += n
-            }
-        }
-        if !ok || fsync(fd) != 0 {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            unlink(tmp)
-            throw failure(path, reason)
-        }
-        close(fd)
-        if rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw failure(path, "rename failed: \(reason)")
-        }
-        let dfd = open(dir, O_RDONLY | O_CLOEXEC)
-        if dfd >= 0 {
-            _ = fsync(dfd)
-            close(dfd)
-        }
-    }
-
-    static func failure(_ path: String, _ reason: String) -> Error {
-        SpecError(source: path, key: "", "cannot write: \(reason)")
-    }
-}
-
-private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
 
 /// JSON of records and manifests: sorted keys; inf/-inf/nan written as strings.
 enum RecordJSON {

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 
 /// Job scripts for running a sweep as a Slurm job array: task i of n runs shard i/n of the
 /// cells (`sweep … --shard $SLURM_ARRAY_TASK_ID/n`), and a collect job that depends on the
@@ -88,8 +89,8 @@ public struct SlurmJob: Sendable {
         for dir in [slurmDirectory, logsDirectory] {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        try Durable.write(Data(arrayScript.utf8), to: arrayScriptPath)
-        try Durable.write(Data(collectScript.utf8), to: collectScriptPath)
+        try AtomicFile.write(Data(arrayScript.utf8), to: arrayScriptPath)
+        try AtomicFile.write(Data(collectScript.utf8), to: collectScriptPath)
         for p in [arrayScriptPath, collectScriptPath] { chmod(p, 0o755) }
     }
 

@@ -32,9 +32,9 @@ public enum AtomicFileError: Error, Equatable, CustomStringConvertible, Sendable
     }
 }
 
-/// Whole-file writes that are atomic: the data goes to a temporary file in the destination's
-/// directory, which is then renamed over the destination. Readers see the old file or the
-/// new one, never a partial one; a crash leaves at most a hidden temporary file.
+/// Whole-file writes that are atomic and durable: the data goes to a temporary file in the
+/// destination's directory, flushed, then renamed over the destination. Readers see the old
+/// file or the new one, never a partial one; a crash leaves at most a hidden temporary file.
 ///
 /// ```swift
 /// try AtomicFile.write(figure.svg(), to: "results/figure7.svg")
@@ -55,19 +55,47 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes `data` to `path` atomically, creating or replacing the file.
+    /// Writes `data` to `path` atomically and durably, creating or replacing the file: the
+    /// temporary file is flushed (fsync) before the rename, and the directory after it, so
+    /// that after a crash or power loss the path holds the old file or the whole new one.
     public static func write(_ data: Data, to path: String) throws {
         try checkWritable(path)
         let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)").path
-        guard FileManager.default.createFile(atPath: tmp, contents: data) else {
-            throw AtomicFileError.writeFailed(path: path, reason: "could not create temporary file '\(tmp)'")
+        let directory = url.deletingLastPathComponent().path
+        let tmp = (directory as NSString)
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)")
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw AtomicFileError.writeFailed(path: path, reason: "could not create temporary file '\(tmp)': \(String(cString: strerror(errno)))")
         }
-        if rename(tmp, url.path) != 0 {
+        var failure: String?
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < raw.count {
+                let n = systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if let failure {
+            unlink(tmp)
+            throw AtomicFileError.writeFailed(path: path, reason: failure)
+        }
+        if rename(tmp, path) != 0 {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: tmp)
+            unlink(tmp)
             throw AtomicFileError.writeFailed(path: path, reason: "rename failed: \(reason)")
+        }
+        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
         }
     }
 
@@ -75,4 +103,9 @@ public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }
+}
+
+/// `write(2)`, named apart from `AtomicFile.write`.
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, buffer, count)
 }
