@@ -49,3 +49,10 @@ enum OptionParsing {
         }
     }
 }
+
+/// Help texts shared by the commands that take the same option.
+enum OptionHelp {
+    static let model = ArgumentHelp("Residual branch: res1 = V σ(h), res2 = σ(V h), res3 = V σ(W h).", valueName: "res1|res2|res3")
+    static let activation = ArgumentHelp("Nonlinearity σ: \(Activation.accepted).", valueName: "name")
+    static let width = ArgumentHelp("Width d of the hidden state.")
+}

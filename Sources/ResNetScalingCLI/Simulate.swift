@@ -25,12 +25,10 @@ struct Simulate: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("Residual branch: res1 = V σ(h), res2 = σ(V h), res3 = V σ(W h).", valueName: "res1|res2|res3"),
-            transform: OptionParsing.model)
+    @Option(help: OptionHelp.model, transform: OptionParsing.model)
     var model: ResidualVariant = .res3
 
-    @Option(help: ArgumentHelp("Nonlinearity σ: \(Activation.accepted).", valueName: "name"),
-            transform: OptionParsing.activation)
+    @Option(help: OptionHelp.activation, transform: OptionParsing.activation)
     var activation: Activation = .relu
 
     @Option(name: .customLong("init"),
@@ -46,7 +44,7 @@ struct Simulate: ParsableCommand {
             transform: OptionParsing.realAxis)
     var hurst: [Double]?
 
-    @Option(help: "Width d of the hidden state.", transform: OptionParsing.positiveInt)
+    @Option(help: OptionHelp.width, transform: OptionParsing.positiveInt)
     var width: Int = 40
 
     @Option(name: .customLong("input-dim"), help: "Input dimension n_in.", transform: OptionParsing.positiveInt)

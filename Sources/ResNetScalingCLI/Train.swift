@@ -32,15 +32,13 @@ struct Train: ParsableCommand {
                                valueName: "dir"))
     var dataDir: String
 
-    @Option(help: ArgumentHelp("Residual branch: res1 = V σ(h), res2 = σ(V h), res3 = V σ(W h).", valueName: "res1|res2|res3"),
-            transform: OptionParsing.model)
+    @Option(help: OptionHelp.model, transform: OptionParsing.model)
     var model: ResidualVariant = .res1
 
-    @Option(help: ArgumentHelp("Nonlinearity σ: \(Activation.accepted).", valueName: "name"),
-            transform: OptionParsing.activation)
+    @Option(help: OptionHelp.activation, transform: OptionParsing.activation)
     var activation: Activation = .relu
 
-    @Option(help: "Width d of the hidden state.", transform: OptionParsing.positiveInt)
+    @Option(help: OptionHelp.width, transform: OptionParsing.positiveInt)
     var width: Int = 30
 
     @Option(help: "Depth L (number of residual layers).", transform: OptionParsing.positiveInt)
