@@ -39,7 +39,8 @@ struct Bench: ParsableCommand {
             // Warm-up: the first products after start-up run before the core has reached its
             // sustained clock and with cold caches; measured here, they read 10-20% low.
             _ = KernelBenchmark.run(shapes: Array(KernelBenchmark.standardShapes.prefix(2)), repetitions: 15)
-            let rows = KernelBenchmark.run(shapes: KernelBenchmark.standardShapes)
+            // Many short repetitions: the median resists the noise of shared virtual CPUs.
+            let rows = KernelBenchmark.run(shapes: KernelBenchmark.standardShapes, repetitions: 31)
             let table = KernelBenchmark.formattedTable(rows)
             print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
             print(String(format: "measured FMA peak of this core: %.1f GFLOP/s (nominal %.0f)\n",
