@@ -6,7 +6,7 @@ import ResNetScaling
 /// of depths × β (figures 1–3 of the paper).
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure signal propagation at initialization over depths × scalings β (figures 1-3).",
+        abstract: "Measure signal propagation at initialization over depths × scalings β (figures 1-5, 7).",
         discussion: """
         For every depth L and model index, draws a fresh model h_0 = A x, h_{k+1} = h_k + α_L f(h_k),
         F(x) = B h_L, whose weights serve every β (α_L = L^-β), and feeds it inputs x ~ U[0,1]^n_in

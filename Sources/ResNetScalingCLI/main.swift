@@ -8,8 +8,9 @@ struct ResNetScalingCommand: ParsableCommand {
         abstract: "Deep ResNets in the large-depth regime: scalings α_L = L^-β, initializations, signal propagation.",
         discussion: """
         Implements "Scaling ResNets in the Large-depth Regime" (Marion, Fermanian, Biau, Vert, JMLR 2025).
-        Start with `resnet-scaling simulate --help` (figures 1-3: norms and gradients at initialization)
-        and `resnet-scaling bench` (speed of the kernels on this machine).
+        At initialization: `simulate` (figures 1-5 and the β × H phase diagram of figure 7) and `paths` \
+        (figure 6). After training: `train` (one run; figures 8-9). Grids of runs that resume and scale \
+        out to Slurm: `sweep`, then `collect` and `plot`. Speed on this machine: `bench`.
         """,
         subcommands: [Simulate.self, Paths.self, Train.self, Sweep.self, Collect.self, Plot.self, Bench.self]
     )
