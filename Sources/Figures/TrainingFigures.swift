@@ -41,7 +41,8 @@ public enum TrainingFigures {
         public var beta: Double
         public var hurst: Double
         public var learningRate: Double
-        /// Final test accuracy (a diverged run contributes its last finite accuracy).
+        /// Final test accuracy (a diverged run contributes its last finite accuracy; a
+        /// non-finite value counts as 0, the accuracy of a run that learned nothing usable).
         public var accuracy: Double
 
         public init(beta: Double, hurst: Double, learningRate: Double, accuracy: Double) {
@@ -55,6 +56,8 @@ public enum TrainingFigures {
     /// The best accuracy over learning rates for every (β, H): `values[b][h]` with β and H
     /// sorted ascending; NaN where no run exists.
     public static func bestOverLearningRates(_ points: [AccuracyPoint]) -> (betas: [Double], hursts: [Double], values: [[Double]]) {
+        // A run without a finite β or H has no cell.
+        let points = points.filter { $0.beta.isFinite && $0.hurst.isFinite }
         let betas = Array(Set(points.map(\.beta))).sorted()
         let hursts = Array(Set(points.map(\.hurst))).sorted()
         var values = [[Double]](repeating: [Double](repeating: .nan, count: hursts.count), count: betas.count)

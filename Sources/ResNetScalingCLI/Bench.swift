@@ -73,7 +73,7 @@ struct Bench: ParsableCommand {
             let t2 = try time(figure2)
             let perModel = t2 / Double(figure2Models)
             let weights = 2.0 * 100 * 100 * 1000
-            print(String(format: "figure 2 (d = 100, L = 1000, β = 0.5): %d models in %.2f s → %.1f ms/model → 10⁴ models ≈ %.0f s",
+            print(String(format: "figure 2 (d = 100, L = 1000, β = 0.5): %d models in %.2f s → %.1f CPU ms/model → 10⁴ models ≈ %.0f s",
                          figure2Models, t2, perModel * 1000 * Double(threads), perModel * 10_000))
             print(String(format: "  random weights drawn (forward + backward): %.2f × 10⁹/s",
                          2 * weights * Double(figure2Models) / t2 / 1e9))

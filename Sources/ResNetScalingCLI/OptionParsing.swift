@@ -11,13 +11,6 @@ enum OptionParsing {
         return value
     }
 
-    static func nonNegativeInt(_ text: String) throws -> Int {
-        guard let value = Int(text), value >= 0 else {
-            throw ValidationError("expected a non-negative integer")
-        }
-        return value
-    }
-
     static func seed(_ text: String) throws -> UInt64 {
         guard let value = UInt64(text) else {
             throw ValidationError("expected an integer from 0 to \(UInt64.max)")

@@ -151,19 +151,20 @@ struct Simulate: ParsableCommand {
         progress.finish()
         let seconds = Date().timeIntervalSince(started)
 
-        try OutputFile.write(ResultTables.csv(result), to: out, flag: "--out")
-        if let plot { try OutputFile.write(SimulationFigures.differencesFigure(result).svg(), to: plot, flag: "--plot") }
-        if let histogram {
-            try OutputFile.write(SimulationFigures.histogramFigure(result).svg(), to: histogram, flag: "--histogram")
-        }
+        // Render every output first, then write them; if a write fails, remove what this run
+        // wrote, so that a failed run leaves no partial set of files.
+        var files: [(flag: String, path: String, text: String)] = [("--out", out, ResultTables.csv(result))]
+        if let plot { files.append(("--plot", plot, SimulationFigures.differencesFigure(result).svg())) }
+        if let histogram { files.append(("--histogram", histogram, SimulationFigures.histogramFigure(result).svg())) }
         if heatmap != nil || boundary != nil {
             let diagram = try PhaseDiagram(result)
             if let heatmap {
                 let figure = PhaseFigures.heatmapFigure(diagram, depth: spec.depths.max()!, width: spec.width)
-                try OutputFile.write(figure.svg(), to: heatmap, flag: "--heatmap")
+                files.append(("--heatmap", heatmap, figure.svg()))
             }
-            if let boundary { try OutputFile.write(diagram.boundaryCSV(), to: boundary, flag: "--boundary") }
+            if let boundary { files.append(("--boundary", boundary, diagram.boundaryCSV())) }
         }
+        try OutputFile.writeAll(files)
         if !quiet {
             let summary = result.summary()
             if summary.count <= 300 {

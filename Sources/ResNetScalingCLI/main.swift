@@ -30,5 +30,5 @@ do {
     }
     let message = ResNetScalingCommand.message(for: error)
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    Foundation.exit(code == .success ? 1 : code.rawValue)
+    Foundation.exit(code.rawValue)
 }

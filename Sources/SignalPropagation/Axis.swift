@@ -4,6 +4,9 @@ import ResNets
 /// Values of one axis of an experiment grid, written as a list `a,b,c` or an inclusive
 /// linspace `start:stop:count` (like numpy.linspace).
 public enum AxisParser {
+    /// The largest number of values an axis may have.
+    public static let maximumCount = 100_000
+
     /// Parses a list or linspace of real numbers. `flag` names the setting in errors.
     public static func values(_ text: String, flag: String) throws -> [Double] {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -17,7 +20,9 @@ public enum AxisParser {
             guard start.isFinite, stop.isFinite else {
                 throw ConfigurationError(setting: flag, "range bounds must be finite numbers, got '\(text)'")
             }
-            guard count >= 1 else { throw ConfigurationError(setting: flag, "range count must be at least 1, got \(count)") }
+            guard (1...maximumCount).contains(count) else {
+                throw ConfigurationError(setting: flag, "range count must be from 1 to \(maximumCount), got \(count)")
+            }
             if count == 1 { return [start] }
             // numpy.linspace: start + i·step, with the last point exactly `stop`.
             let step = (stop - start) / Double(count - 1)
@@ -33,8 +38,9 @@ public enum AxisParser {
         }
     }
 
-    /// Parses an axis of positive integers (e.g. depths); a linspace is rounded to the
-    /// nearest integers as numpy's `linspace(...).astype(int)` users expect, duplicates removed.
+    /// Parses an axis of positive integers (e.g. depths). A linspace is rounded to the nearest
+    /// integers (`10:1000:10` is 10, 120, …, 1000) and values that rounding makes equal are
+    /// kept once, so a dense range over few integers gives fewer values than its count.
     public static func positiveIntegers(_ text: String, flag: String) throws -> [Int] {
         let values = try values(text, flag: flag)
         var result: [Int] = []
@@ -43,8 +49,9 @@ public enum AxisParser {
             guard isRange || v == v.rounded() else {
                 throw ConfigurationError(setting: flag, "must be whole numbers, got \(formatCompact(v))")
             }
-            let n = Int(v.rounded())
-            guard n >= 1 else { throw ConfigurationError(setting: flag, "must be positive integers, got \(formatCompact(v))") }
+            guard let n = Int(exactly: v.rounded()), n >= 1 else {
+                throw ConfigurationError(setting: flag, "must be positive integers below 2^63, got \(formatCompact(v))")
+            }
             if !result.contains(n) { result.append(n) }
         }
         return result

@@ -24,13 +24,15 @@ public struct PhaseDiagram: Sendable {
             throw ConfigurationError(setting: "init", "a phase diagram needs --init fbm with a --hurst axis")
         }
         let depth = spec.depths.max()!
-        self.hursts = hursts
-        betas = spec.betas
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: hursts.count), count: spec.betas.count)
+        // Rows and columns in increasing β and H, whatever the order of the axes given.
+        self.hursts = hursts.sorted()
+        betas = spec.betas.sorted()
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: hursts.count), count: betas.count)
         var gradSums = sums
         var counts = sums
-        let hIndex = Dictionary(hursts.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let bIndex = Dictionary(spec.betas.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        // The spec rejects repeated values, so every H and β has exactly one index.
+        let hIndex = Dictionary(self.hursts.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let bIndex = Dictionary(betas.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for r in result.records where r.depth == depth {
             guard let h = r.initialization.hurst.flatMap({ hIndex[$0] }), let b = bIndex[r.beta] else { continue }
             sums[b][h] += r.metrics.hDiff
@@ -71,8 +73,9 @@ public struct PhaseDiagram: Sendable {
     /// CSV: `hurst,beta_star_forward,beta_star_gradient`, empty where there is no crossing.
     public func boundaryCSV() -> String {
         var out = "hurst,beta_star_forward,beta_star_gradient\n"
+        let forwardStars = forwardBoundary, gradientStars = gradientBoundary
         for (i, h) in hursts.enumerated() {
-            let f = forwardBoundary[i], g = gradientBoundary[i]
+            let f = forwardStars[i], g = gradientStars[i]
             out += "\(h),\(f.isNaN ? "" : "\(f)"),\(g.isNaN ? "" : "\(g)")\n"
         }
         return out

@@ -113,6 +113,57 @@ final class ForwardTests: XCTestCase {
         }
     }
 
+    /// The SIMD8 Float loops (ReLU, leaky ReLU, column scalings, sums) run only on batches of
+    /// 8 or more columns: check them, vector bodies and tails, against the Double reference,
+    /// on the full path (parameter gradients) and on the lean probe path.
+    func testFloatLoopsAgreeWithDoubleOnWideBatches() throws {
+        for variant in ResidualVariant.allCases {
+            for activation in [Activation.relu, .leakyReLU(slope: 0.2), .tanh] {
+                let config = try ResNetConfiguration(variant: variant, activation: activation, width: 12, depth: 20,
+                                                     inputDimension: 5, outputDimension: 3)
+                let pf = try WeightSampler(configuration: config, initialization: .iidGaussian,
+                                           stream: RandomStream(seed: 21, coordinates: [])).parameters(Float.self, hasBias: true)
+                var pfBiased = pf
+                var bs = RandomStream(seed: 22, coordinates: [])
+                pfBiased.bias = (0..<pf.bias.count).map { _ in Float(bs.nextNormal() * 0.3) }
+                let pd = pfBiased.converted(to: Double.self)
+                let batch = 19
+                var s = RandomStream(seed: 23, coordinates: [])
+                let xd = (0..<(5 * batch)).map { _ in Double(Float(s.nextUniform() - 0.3)) }
+                let alphas = (0..<batch).map { Double(Float(pow(20.0, -Double($0) / 12))) }
+                let gd = (0..<(3 * batch)).map { Double($0 % 7) - 3 }
+                let netF = ResNet<Float>(config), netD = ResNet<Double>(config)
+                var td = ForwardTape<Double>(configuration: config, batch: batch)
+                netD.forward(parameters: pd, inputs: xd, batch: batch, alphas: alphas, tape: &td)
+                let rd = netD.backward(parameters: pd, tape: &td, outputGradient: gd, parameterGradients: true)
+                for keepsAll in [true, false] {
+                    var tf = ForwardTape<Float>(configuration: config, batch: batch, keepsAllStates: keepsAll)
+                    netF.forward(parameters: pfBiased, inputs: xd.map { Float($0) }, batch: batch,
+                                 alphas: alphas.map { Float($0) }, tape: &tf)
+                    let scale = td.outputs.map { abs($0) }.max()!
+                    for (a, b) in zip(tf.outputs, td.outputs) {
+                        XCTAssertEqual(Double(a), b, accuracy: 1e-4 * scale, "\(variant) \(activation)")
+                    }
+                    let rf = netF.backward(parameters: pfBiased, tape: &tf, outputGradient: gd.map { Float($0) },
+                                           parameterGradients: keepsAll)
+                    let pScale = rd.inputStateGradient.map { abs($0) }.max()!
+                    for (a, b) in zip(rf.inputStateGradient, rd.inputStateGradient) {
+                        XCTAssertEqual(Double(a), b, accuracy: 1e-4 * pScale, "\(variant) \(activation) keepsAll=\(keepsAll)")
+                    }
+                    if keepsAll {
+                        let gf = try XCTUnwrap(rf.parameterGradients), gdd = try XCTUnwrap(rd.parameterGradients)
+                        for (name, a, b) in [("V", gf.v, gdd.v), ("bias", gf.bias, gdd.bias)] {
+                            let gScale = b.map { abs($0) }.max()!
+                            for (u, v) in zip(a, b) {
+                                XCTAssertEqual(Double(u), v, accuracy: 1e-4 * gScale, "\(variant) \(activation) ∂\(name)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testConfigurationValidation() {
         XCTAssertThrowsError(try ResNetConfiguration(variant: .res1, activation: .relu, width: 0, depth: 1,
                                                      inputDimension: 1, outputDimension: 1)) { error in

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import ResNets
 @testable import SignalPropagation
@@ -24,6 +25,29 @@ final class PhaseDiagramTests: XCTestCase {
     func testBoundaryIgnoresTheOrderOfTheBetaAxis() {
         let values: [[Double]] = [[-1], [1], [0.5]]
         XCTAssertEqual(PhaseDiagram.boundary(values, betas: [1, 0, 0.5])[0], 0.5 + 0.5 * 0.5 / 1.5, accuracy: 1e-12)
+    }
+
+    /// Hand-made records: each cell is log10 of the mean over its records, rows in increasing
+    /// β and columns in increasing H whatever the order of the axes.
+    func testCellsAreLog10OfTheMeanInSortedLayout() throws {
+        var spec = SimulationSpec()
+        spec.depths = [10]
+        spec.betas = [1, 0.5]
+        spec.initializations = [.fbm(hurst: 0.7), .fbm(hurst: 0.3)]
+        func record(_ h: Double, _ beta: Double, _ hDiff: Double, _ gradDiff: Double) -> ProbeRecord {
+            ProbeRecord(depth: 10, initialization: .fbm(hurst: h), beta: beta, modelIndex: 0, inputIndex: 0,
+                        metrics: ProbeMetrics(hRatio: 1, hDiff: hDiff, gradRatio: 1, gradDiff: gradDiff))
+        }
+        let records = [record(0.7, 1, 10, 1), record(0.7, 1, 990, 3), record(0.3, 1, 0.01, 0.1),
+                       record(0.7, 0.5, 1, .infinity), record(0.3, 0.5, 100, 2)]
+        let diagram = try PhaseDiagram(SimulationResult(spec: spec, records: records))
+        XCTAssertEqual(diagram.hursts, [0.3, 0.7])
+        XCTAssertEqual(diagram.betas, [0.5, 1])
+        XCTAssertEqual(diagram.forward[1][1], log10(500), accuracy: 1e-12)   // β = 1, H = 0.7: mean of 10 and 990
+        XCTAssertEqual(diagram.forward[1][0], -2, accuracy: 1e-12)                      // β = 1, H = 0.3
+        XCTAssertEqual(diagram.forward[0][0], 2, accuracy: 1e-12)                       // β = 0.5, H = 0.3
+        XCTAssertEqual(diagram.gradient[0][1], .infinity)                               // explosion
+        XCTAssertEqual(diagram.gradient[1][1], log10(2), accuracy: 1e-12)
     }
 
     func testPhaseDiagramNeedsAnFBMAxis() throws {

@@ -40,16 +40,47 @@ final class SimulatorTests: XCTestCase {
         XCTAssertNotEqual(a.map(\.metrics.hRatio), b.map(\.metrics.hRatio))
     }
 
-    /// The weights serve every β: at β large the network is nearly the identity, whatever
-    /// the model; at β = 0 it is not. Inputs are shared across β.
+    /// The weights and inputs serve every β: a β's records do not depend on which other β
+    /// share the batch, and at a large β the network is nearly the identity.
     func testBetaColumnsShareWeightsAndInputs() throws {
         var spec = smallSpec()
         spec.betas = [0.5, 8]
-        let records = try Simulator(spec: spec).run(threads: 1).records
-        for r in records where r.beta == 8 {
+        let both = try Simulator(spec: spec).run(threads: 1).records
+        spec.betas = [0.5]
+        let alone = try Simulator(spec: spec).run(threads: 1).records
+        let shared = both.filter { $0.beta == 0.5 }
+        XCTAssertEqual(shared.count, alone.count)
+        for (a, b) in zip(shared, alone) {
+            XCTAssertEqual([a.depth, a.modelIndex, a.inputIndex], [b.depth, b.modelIndex, b.inputIndex])
+            XCTAssertEqual(a.metrics.hRatio, b.metrics.hRatio, accuracy: 1e-6 * b.metrics.hRatio)
+            XCTAssertEqual(a.metrics.gradDiff, b.metrics.gradDiff, accuracy: 1e-6 * max(1, b.metrics.gradDiff))
+        }
+        for r in both where r.beta == 8 {
             XCTAssertEqual(r.metrics.hRatio, 1, accuracy: 1e-3)
             XCTAssertLessThan(r.metrics.hDiff, 1e-3)
         }
+    }
+
+    /// fBm models are drawn whole from samplers shared by the threads: still the same numbers.
+    func testCorrelatedInitializationsSameNumbersWhateverTheThreadCount() throws {
+        var spec = smallSpec()
+        spec.initializations = [.fbm(hurst: 0.3), .fbm(hurst: 0.7), .smooth(lengthscale: 0.2)]
+        let simulator = try Simulator(spec: spec)
+        XCTAssertEqual(simulator.run(threads: 1).records, simulator.run(threads: 3).records)
+    }
+
+    func testRepeatedOrHugeAxisValuesAreRejected() {
+        var spec = smallSpec()
+        spec.betas = [0.5, 0.5]
+        XCTAssertThrowsError(try Simulator(spec: spec)) { XCTAssertEqual(($0 as? ConfigurationError)?.setting, "beta") }
+        spec = smallSpec()
+        spec.initializations = [.fbm(hurst: 0.5), .fbm(hurst: 0.5)]
+        XCTAssertThrowsError(try Simulator(spec: spec)) { XCTAssertEqual(($0 as? ConfigurationError)?.setting, "hurst") }
+        spec = smallSpec()
+        spec.width = 1 << 40
+        XCTAssertThrowsError(try Simulator(spec: spec)) { XCTAssertEqual(($0 as? ConfigurationError)?.setting, "width") }
+        XCTAssertThrowsError(try AxisParser.positiveIntegers("1e19", flag: "depth"))
+        XCTAssertThrowsError(try AxisParser.values("0:1:1000000000000", flag: "beta"))
     }
 
     /// An exploding configuration yields non-finite metrics as data, not a crash.
