@@ -9,6 +9,7 @@ public enum SimulationFigures {
     /// one column per β. The y axis is logarithmic when a panel spans more than two decades.
     public static func differencesFigure(_ result: SimulationResult) -> Figure {
         let spec = result.spec
+        let groups = result.grouped()
         let metrics: [(String, KeyPath<ProbeMetrics, Double>)] = [
             ("‖h_L − h_0‖ / ‖h_0‖", \.hDiff),
             ("‖p_L − p_0‖ / ‖p_L‖", \.gradDiff),
@@ -22,7 +23,7 @@ public enum SimulationFigures {
                 let series: [LineSeries] = spec.initializations.enumerated().map { i, initialization in
                     var means: [Double] = [], lower: [Double] = [], upper: [Double] = []
                     for depth in spec.depths {
-                        let values = result.records(depth: depth, beta: beta, initialization: initialization)
+                        let values = (groups[RecordGroup(depth: depth, initialization: initialization, beta: beta)] ?? [])
                             .map { $0.metrics[keyPath: path] }
                         let ci = Statistics.confidenceInterval95(values)
                         means.append(Statistics.mean(values))
@@ -58,11 +59,12 @@ public enum SimulationFigures {
     /// and inputs, at the largest depth, one row per β. Bins are equal in log10.
     public static func histogramFigure(_ result: SimulationResult) -> Figure {
         let spec = result.spec
+        let groups = result.grouped()
         let depth = spec.depths.max()!
         var rows: [[Panel]] = []
         for initialization in spec.initializations {
           for (b, beta) in spec.betas.enumerated() {
-            let records = result.records(depth: depth, beta: beta, initialization: initialization)
+            let records = groups[RecordGroup(depth: depth, initialization: initialization, beta: beta)] ?? []
             let panels: [(String, [Double])] = [
                 ("‖h_L‖ / ‖h_0‖", records.map(\.metrics.hRatio)),
                 ("‖p_0‖ / ‖p_L‖", records.map(\.metrics.gradRatio)),

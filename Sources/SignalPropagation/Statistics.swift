@@ -59,15 +59,24 @@ extension SimulationResult {
         records.filter { $0.depth == depth && $0.beta == beta && (initialization == nil || $0.initialization == initialization) }
     }
 
+    /// The records grouped by (depth, initialization, β), each group in record order: one
+    /// pass over the records, for code that visits every group.
+    public func grouped() -> [RecordGroup: [ProbeRecord]] {
+        var groups: [RecordGroup: [ProbeRecord]] = [:]
+        for r in records {
+            groups[RecordGroup(depth: r.depth, initialization: r.initialization, beta: r.beta), default: []].append(r)
+        }
+        return groups
+    }
+
     /// One row per depth × initialization × β, in the order of the spec's axes.
     public func summary() -> [SummaryRow] {
-        var groups: [Key: [ProbeRecord]] = [:]
-        for r in records { groups[Key(depth: r.depth, initialization: r.initialization, beta: r.beta), default: []].append(r) }
+        let groups = grouped()
         var rows: [SummaryRow] = []
         for depth in spec.depths {
           for initialization in spec.initializations {
             for beta in spec.betas {
-                let g = groups[Key(depth: depth, initialization: initialization, beta: beta)] ?? []
+                let g = groups[RecordGroup(depth: depth, initialization: initialization, beta: beta)] ?? []
                 let hd = g.map(\.metrics.hDiff), gd = g.map(\.metrics.gradDiff)
                 let nonFinite = g.filter {
                     !($0.metrics.hDiff.isFinite && $0.metrics.gradDiff.isFinite && $0.metrics.hRatio.isFinite && $0.metrics.gradRatio.isFinite)
@@ -82,6 +91,17 @@ extension SimulationResult {
         }
         return rows
     }
+}
 
-    private struct Key: Hashable { let depth: Int; let initialization: Initialization; let beta: Double }
+/// The coordinates that group a simulation's records: one (depth, initialization, β).
+public struct RecordGroup: Hashable, Sendable {
+    public var depth: Int
+    public var initialization: Initialization
+    public var beta: Double
+
+    public init(depth: Int, initialization: Initialization, beta: Double) {
+        self.depth = depth
+        self.initialization = initialization
+        self.beta = beta
+    }
 }
