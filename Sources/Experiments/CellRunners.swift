@@ -169,6 +169,31 @@ public enum TrainCell {
         return Outcome(metrics: values, weightPath: metrics.weightPath)
     }
 
+    /// Loads (into `datasets`) every dataset the train `cells` use, so that a wrong or missing
+    /// data folder stops the sweep up front: a `SpecError` keyed `settings.data-dir` naming the
+    /// folder and the loader's message. Cells whose dataset name does not parse are left to
+    /// fail on their own.
+    public static func loadDatasets(for cells: [Cell], dataDirectory: String?, datasets: DatasetCache, source: String) throws {
+        var kinds: [DatasetKind] = []
+        for cell in cells where cell.command == .train {
+            guard let kind = try? DatasetKind(parsing: cell.config["dataset"] ?? "mnist") else { continue }
+            if !kinds.contains(kind) { kinds.append(kind) }
+        }
+        guard !kinds.isEmpty else { return }
+        guard let dataDirectory else {
+            throw SpecError(source: source, key: "settings.data-dir",
+                            "train cells need a data-dir setting (in the spec, or --set data-dir=…)")
+        }
+        for kind in kinds {
+            do {
+                _ = try datasets.load(kind, directory: dataDirectory)
+            } catch {
+                throw SpecError(source: source, key: "settings.data-dir",
+                                "cannot load \(kind.rawValue) from \(dataDirectory): \(error)")
+            }
+        }
+    }
+
     static func weightEntry(_ p: ResNetParameters<Float>, _ i: Int, _ j: Int) -> [Double] {
         let d = p.configuration.width
         return (0..<p.configuration.depth).map { k in Double(p.v[k * d * d + i * d + j]) }

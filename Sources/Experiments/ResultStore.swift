@@ -127,16 +127,33 @@ public final class ResultStore: @unchecked Sendable {
     }
 
     /// Writes the manifest of `plan`, or checks that the folder already holds the same grid.
+    /// The manifest is created exclusively (written whole to a temporary file, then hard-linked
+    /// to `sweep.json`, which fails if it exists), so of two processes registering different
+    /// grids at once exactly one wins and the other is refused.
     public func register(_ plan: SweepPlan) throws {
-        if let existing = try manifest() {
-            guard existing.fingerprint == plan.fingerprint else {
-                throw SpecError(source: "--results", key: "",
-                                "'\(directory)' holds another sweep (\(existing.cells.count) cells from \(existing.spec)); " +
-                                "its cells differ from this spec's \(plan.cells.count): use another results folder")
+        if let existing = try manifest() { return try check(existing, against: plan) }
+        let tmp = path(".sweep.json.new-\(getpid())-\(UUID().uuidString)")
+        defer { unlink(tmp) }
+        try AtomicFile.write(try RecordJSON.encoder.encode(SweepManifest(plan: plan)), to: tmp)
+        if link(tmp, manifestPath) != 0 {
+            let code = errno
+            guard code == EEXIST else {
+                throw SpecError(source: manifestPath, key: "", "cannot create the sweep manifest: \(String(cString: strerror(code)))")
             }
-            return
+            // Another process registered first: the folder must hold this same grid.
+            guard let existing = try manifest() else {
+                throw SpecError(source: manifestPath, key: "", "the sweep manifest exists but cannot be read")
+            }
+            try check(existing, against: plan)
         }
-        try AtomicFile.write(try RecordJSON.encoder.encode(SweepManifest(plan: plan)), to: manifestPath)
+    }
+
+    private func check(_ existing: SweepManifest, against plan: SweepPlan) throws {
+        guard existing.fingerprint == plan.fingerprint else {
+            throw SpecError(source: "--results", key: "",
+                            "'\(directory)' holds another sweep (\(existing.cells.count) cells from \(existing.spec)); " +
+                            "its cells differ from this spec's \(plan.cells.count): use another results folder")
+        }
     }
 
     // MARK: Records

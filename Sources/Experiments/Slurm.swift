@@ -44,6 +44,20 @@ public struct SlurmJob: Sendable {
     /// Single-quoted for the shell.
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// A value for an `#SBATCH` line: double-quoted (sbatch strips the quotes, `\\` escapes),
+    /// with `%` doubled when it is a path (sbatch expands `%` patterns in file names).
+    static func sbatchValue(_ s: String, path: Bool = false) -> String {
+        var v = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        if path { v = v.replacingOccurrences(of: "%", with: "%%") }
+        return "\"" + v + "\""
+    }
+
+    /// An `--output` value: the logs folder (taken literally) and a file name pattern.
+    func outputValue(_ pattern: String) -> String {
+        let folder = Self.sbatchValue(logsDirectory, path: true)
+        return String(folder.dropLast()) + "/" + pattern + "\""
+    }
+
     private var commonHeader: [String] {
         var lines: [String] = []
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
@@ -55,9 +69,9 @@ public struct SlurmJob: Sendable {
         var lines = ["#!/bin/bash",
                      "# Sweep \(name): task i of \(arraySize) runs shard i/\(arraySize) (0-based) of the cells.",
                      "# Resubmitting runs only the cells without a record in the results folder.",
-                     "#SBATCH --job-name=\(name)",
+                     "#SBATCH --job-name=\(Self.sbatchValue(name))",
                      "#SBATCH --array=0-\(arraySize - 1)",
-                     "#SBATCH --output=\(logsDirectory)/shard-%a.out"]
+                     "#SBATCH --output=\(outputValue("shard-%A_%a.out"))"]
         if let c = cpusPerTask { lines.append("#SBATCH --cpus-per-task=\(c)") }
         lines += commonHeader
         lines += ["set -euo pipefail"]
@@ -74,8 +88,8 @@ public struct SlurmJob: Sendable {
         var lines = ["#!/bin/bash",
                      "# Collects sweep \(name) once every array task has succeeded; submitted with",
                      "#   --dependency=afterok:<array job> --kill-on-invalid-dep=yes",
-                     "#SBATCH --job-name=\(name)-collect",
-                     "#SBATCH --output=\(logsDirectory)/collect.out"]
+                     "#SBATCH --job-name=\(Self.sbatchValue(name + "-collect"))",
+                     "#SBATCH --output=\(outputValue("collect.out"))"]
         lines += commonHeader
         lines += ["set -euo pipefail",
                   "\(Self.quote(executable)) collect \(Self.quote(results)) --out \(Self.quote(tablePath))",
@@ -103,15 +117,31 @@ public struct SlurmJob: Sendable {
     /// Submits the array, then the collect job depending on it; returns both job ids.
     public func submit() throws -> (array: String, collect: String) {
         let array = try Self.sbatch(["--parsable", arrayScriptPath])
-        let collect = try Self.sbatch(["--parsable", "--dependency=afterok:\(array)", "--kill-on-invalid-dep=yes", collectScriptPath])
-        return (array, collect)
+        do {
+            let collect = try Self.sbatch(["--parsable", "--dependency=afterok:\(array)", "--kill-on-invalid-dep=yes", collectScriptPath])
+            return (array, collect)
+        } catch let e as SpecError {
+            throw SpecError(source: e.source, key: e.key,
+                            "the array job \(array) was submitted, but the collect job was not: \(e.message); " +
+                            "submit it by hand once the array is done, or cancel it with scancel \(array)")
+        }
     }
 
-    /// Runs sbatch and returns the job id (`--parsable` prints `id` or `id;cluster`).
+    /// How long sbatch may take before it is killed (a hung controller must not hang us).
+    static let sbatchTimeoutSeconds = 300
+
+    /// Runs sbatch (killed after `sbatchTimeoutSeconds`) and returns the job id (`--parsable`
+    /// prints `id` or `id;cluster`).
     static func sbatch(_ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sbatch"] + arguments
+        let timeout = "/usr/bin/timeout"
+        if FileManager.default.isExecutableFile(atPath: timeout) {
+            process.executableURL = URL(fileURLWithPath: timeout)
+            process.arguments = ["--kill-after=10", String(sbatchTimeoutSeconds), "/usr/bin/env", "sbatch"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["sbatch"] + arguments
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -121,6 +151,9 @@ public struct SlurmJob: Sendable {
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        if process.terminationStatus == 124 || process.terminationStatus == 137 {
+            throw SpecError(source: "sbatch", key: "", "did not answer within \(sbatchTimeoutSeconds) s and was stopped")
+        }
         guard process.terminationStatus == 0 else {
             throw SpecError(source: "sbatch", key: "", "failed (status \(process.terminationStatus)): \(stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }

@@ -59,6 +59,8 @@ public final class SweepRunner: @unchecked Sendable {
     public let store: ResultStore
     public let options: SweepOptions
     private let execute: Execute
+    /// Loads what the default executor needs before any cell runs (nil when `execute` is injected).
+    private let prepare: (([Cell]) throws -> Void)?
     private let log: @Sendable (String) -> Void
     private let lock = NSLock()
     private var report = SweepReport()
@@ -73,9 +75,14 @@ public final class SweepRunner: @unchecked Sendable {
         self.log = log
         if let execute {
             self.execute = execute
+            self.prepare = nil
         } else {
             let datasets = DatasetCache()
             let dataDirectory = plan.execution["data-dir"]
+            let source = plan.spec.source
+            self.prepare = { cells in
+                try TrainCell.loadDatasets(for: cells, dataDirectory: dataDirectory, datasets: datasets, source: source)
+            }
             self.execute = { cell, threads in
                 switch cell.command {
                 case .simulate:
@@ -102,8 +109,11 @@ public final class SweepRunner: @unchecked Sendable {
 
     /// Runs the shard to the end and reports what happened.
     public func run() throws -> SweepReport {
-        try store.register(plan)
         let cells = plan.cells(in: options.shard)
+        // A wrong or missing data folder stops the sweep before anything is recorded (it is not
+        // a property of any cell, and recording it would leave permanent "failed" records).
+        try prepare?(cells.filter { finished(store.record($0.id)) == nil })
+        try store.register(plan)
         report = SweepReport()
         report.cells = cells.count
         var next = 0

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import SignalPropagation
+import Training
 import XCTest
 
 /// Cells, ids, shards, the results store and collect, in process.
@@ -165,6 +166,49 @@ final class GridAndStoreTests: XCTestCase {
         XCTAssertEqual(try Collector.collect(store).summary.line, "30 done, 0 failed, 0 missing")
     }
 
+    /// A missing data folder stops a train sweep up front with an error keyed settings.data-dir
+    /// naming the folder and the loader's message; no record is written.
+    func testMissingDataFolderStopsATrainSweep() throws {
+        let missing = directory + "-no-data"
+        let p = try plan("""
+        command: train
+        settings:
+          data-dir: \(missing)
+          width: 4
+          depth: 6
+        axes:
+          beta: [0.5, 1]
+        """)
+        let store = try ResultStore(directory: directory, create: true)
+        XCTAssertThrowsError(try SweepRunner(plan: p, store: store, options: SweepOptions()).run()) { error in
+            let e = error as? SpecError
+            XCTAssertEqual(e?.key, "settings.data-dir", "\(error)")
+            XCTAssertTrue(e?.message.contains(missing) ?? false, "\(error)")
+            XCTAssertTrue(e?.message.contains("\(DatasetError.missingDirectory(path: missing))") ?? false, "\(error)")
+        }
+        XCTAssertTrue(store.records().isEmpty)
+        for cell in p.cells { XCTAssertNil(store.record(cell.id)) }
+    }
+
+    /// Registering two different grids at once: exactly one manifest wins, the other grid is
+    /// refused every time, and no temporary file is left behind.
+    func testConcurrentRegistrationAdmitsOneGrid() throws {
+        let plans = [try plan(small), try plan(small.replacingOccurrences(of: "seed: 5", with: "seed: 9"))]
+        for round in 0..<20 {
+            let store = try ResultStore(directory: directory + "/round-\(round)", create: true)
+            let outcomes = Locked<[(Int, Bool)]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { i in
+                let ok = (try? store.register(plans[i % 2])) != nil
+                outcomes.mutate { $0.append((i % 2, ok)) }
+            }
+            let manifest = try XCTUnwrap(try store.manifest())
+            let winner = try XCTUnwrap(plans.firstIndex { $0.fingerprint == manifest.fingerprint })
+            for (which, ok) in outcomes.value { XCTAssertEqual(ok, which == winner, "round \(round)") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.directory).filter { $0.hasPrefix(".") }
+            XCTAssertEqual(leftovers, [])
+        }
+    }
+
     func testLocksExcludeEachOther() throws {
         let store = try ResultStore(directory: directory, create: true)
         let first = try XCTUnwrap(try store.tryLock("abc"))
@@ -187,6 +231,15 @@ final class GridAndStoreTests: XCTestCase {
         XCTAssertTrue(job.collectScript.contains("'/opt/bin/resnet-scaling' collect '/shared/r' --out '/shared/r/table.csv'"))
         XCTAssertTrue(job.submitCommands[1].contains("--dependency=afterok:"))
         XCTAssertTrue(job.submitCommands[1].contains("--kill-on-invalid-dep=yes"))
+        XCTAssertTrue(array.contains("#SBATCH --job-name=\"sweep-x\""))
+        XCTAssertTrue(array.contains("#SBATCH --output=\"/shared/r/logs/shard-%A_%a.out\""), array)
+        XCTAssertTrue(job.collectScript.contains("#SBATCH --job-name=\"sweep-x-collect\""))
+        XCTAssertTrue(job.collectScript.contains("#SBATCH --output=\"/shared/r/logs/collect.out\""))
+        // Spaces, quotes, backslashes and % in the results path are kept literally.
+        let odd = SlurmJob(executable: "/b", spec: "/s.yaml", results: "/my runs/100%/a\"b\\c", overrides: [], arraySize: 2,
+                           name: "my \"sweep\"")
+        XCTAssertTrue(odd.arrayScript.contains("#SBATCH --output=\"/my runs/100%%/a\\\"b\\\\c/logs/shard-%A_%a.out\"\n"), odd.arrayScript)
+        XCTAssertTrue(odd.arrayScript.contains("#SBATCH --job-name=\"my \\\"sweep\\\"\"\n"), odd.arrayScript)
     }
 }
 

@@ -20,8 +20,9 @@ final class SlurmIntegrationTests: XCTestCase {
         try Spawn.run(["/usr/bin/timeout", String(Int(timeout)), "/bin/bash", "-c", command])
     }
 
-    func tool(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Spawn.run([Tool.executable.path] + arguments)
+    /// Runs the tool (under `timeout`, so a hung sbatch or sweep cannot hang CI).
+    func tool(_ arguments: [String], timeout: TimeInterval = 300) throws -> (status: Int32, output: String) {
+        try Spawn.run(["/usr/bin/timeout", "--kill-after=10", String(Int(timeout)), Tool.executable.path] + arguments)
     }
 
     /// The state of a job (COMPLETED, RUNNING, …; for an array, one line per task).
@@ -152,8 +153,13 @@ final class SlurmIntegrationTests: XCTestCase {
             XCTAssertEqual(after[id]?.modified, record.modified)
         }
         var ranAgain = 0
-        for shard in 0..<4 {
-            let log = (try? String(contentsOf: second.appendingPathComponent("logs/shard-\(shard).out"), encoding: .utf8)) ?? ""
+        // Logs are shard-<array job>_<task>.out: only the resubmitted array's logs count.
+        let logs = second.appendingPathComponent("logs")
+        let shardLogs = ((try? FileManager.default.contentsOfDirectory(atPath: logs.path)) ?? [])
+            .filter { $0.hasPrefix("shard-\(final.array)_") && $0.hasSuffix(".out") }
+        XCTAssertEqual(shardLogs.count, 4, "\(shardLogs)")
+        for name in shardLogs {
+            let log = (try? String(contentsOf: logs.appendingPathComponent(name), encoding: .utf8)) ?? ""
             if let m = log.range(of: #"(\d+) done and \d+ failed now"#, options: .regularExpression) {
                 ranAgain += Int(log[m].split(separator: " ")[0]) ?? 0
             }
