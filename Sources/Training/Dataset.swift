@@ -18,6 +18,8 @@ public struct Dataset: Sendable, Equatable {
     public init(name: String, images: [Float], labels: [UInt8], features: Int, classes: Int) {
         precondition(features > 0 && classes > 0)
         precondition(images.count == labels.count * features, "images must be count × features")
+        // CrossEntropy indexes the logits by label: a label ≥ classes would read out of bounds.
+        precondition(labels.allSatisfy { Int($0) < classes }, "labels must lie in 0..<classes")
         self.name = name
         self.images = images
         self.labels = labels
@@ -51,6 +53,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, Sendable {
     case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
     case corruptCompression(path: String, reason: String)
     case missingDirectory(path: String)
+    /// A CIFAR-10 batch file whose record count differs from the other batches' (e.g. cut at a record boundary).
+    case recordCountMismatch(path: String, records: Int, expected: Int)
 
     public var description: String {
         func hex(_ v: UInt32) -> String { "0x" + String(format: "%08X", v) }
@@ -66,6 +70,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(i) holds \(ic) images but \(l) holds \(lc) labels"
         case let .corruptCompression(p, r): return "\(p): \(r)"
         case .missingDirectory(let p): return "\(p): data directory not found"
+        case let .recordCountMismatch(p, n, e):
+            return "\(p): holds \(n) records but the other batch files hold \(e) each (truncated at a record boundary?)"
         }
     }
 }
@@ -117,7 +123,9 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
             }
             let trainFiles = (1...5).map { (dir as NSString).appendingPathComponent("data_batch_\($0).bin") }
             let train = try CIFAR10.load(files: trainFiles, name: "cifar10/train")
-            let test = try CIFAR10.load(files: [(dir as NSString).appendingPathComponent("test_batch.bin")], name: "cifar10/test")
+            // The test batch holds as many records as each training batch (10,000 in the real dataset).
+            let test = try CIFAR10.load(files: [(dir as NSString).appendingPathComponent("test_batch.bin")], name: "cifar10/test",
+                                        recordsPerFile: train.count / trainFiles.count)
             return (train, test)
         }
     }
@@ -278,15 +286,41 @@ public enum CIFAR10 {
     }
 
     /// Loads and concatenates batch files (raw, or gzip by magic bytes).
-    public static func load(files: [String], name: String) throws -> Dataset {
+    ///
+    /// Every file must hold the same number of records (10,000 each in the real dataset), so a
+    /// file cut at a record boundary is rejected: with `recordsPerFile` each file must hold exactly
+    /// that many; otherwise the count most files share (the larger one on a tie) is the reference.
+    public static func load(files: [String], name: String, recordsPerFile: Int? = nil) throws -> Dataset {
+        let raw = try files.map { ($0, try readDataFile($0)) }
+        // Reject partial records and empty files first, with parse's precise errors.
+        for (path, data) in raw where data.count == 0 || data.count % recordSize != 0 { _ = try parse(data, path: path) }
+        let counts = raw.map { $0.1.count / recordSize }
+        try checkRecordCounts(zip(files, counts).map { ($0, $1) }, expected: recordsPerFile)
         var labels: [UInt8] = []
         var pixels: [Float] = []
-        for path in files {
-            let part = try parse(readDataFile(path), path: path)
+        labels.reserveCapacity(counts.reduce(0, +))
+        pixels.reserveCapacity(counts.reduce(0, +) * features)
+        for (path, data) in raw {
+            let part = try parse(data, path: path)
             labels += part.labels
             pixels += part.pixels
         }
         return Dataset(name: name, images: pixels, labels: labels, features: features, classes: 10)
+    }
+
+    /// Throws `recordCountMismatch` for the first file whose record count differs from `expected`
+    /// (or, without it, from the count most files share, the larger one on a tie).
+    static func checkRecordCounts(_ files: [(path: String, records: Int)], expected: Int?) throws {
+        guard let reference = expected ?? mostCommonCount(files.map(\.records)) else { return }
+        if let odd = files.first(where: { $0.records != reference }) {
+            throw DatasetError.recordCountMismatch(path: odd.path, records: odd.records, expected: reference)
+        }
+    }
+
+    static func mostCommonCount(_ counts: [Int]) -> Int? {
+        var tally: [Int: Int] = [:]
+        for c in counts { tally[c, default: 0] += 1 }
+        return tally.max { a, b in a.value != b.value ? a.value < b.value : a.key < b.key }?.key
     }
 
     /// Encodes records (for tests and tools): `pixels` holds 3072 bytes per label.

@@ -9,7 +9,24 @@ enum SharedMNIST {
         return root.deletingLastPathComponent().appendingPathComponent("shared/data/mnist").path
     }()
 
-    static let sets: (train: Dataset, test: Dataset)? = try? DatasetKind.mnist.load(directory: directory)
+    /// nil only when the folder does not exist; a load error is kept (never turned into a skip).
+    static let loaded: Result<(train: Dataset, test: Dataset), any Error>? = {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else { return nil }
+        return Result { try DatasetKind.mnist.load(directory: directory) }
+    }()
+
+    /// The real sets, or nil when the folder does not exist. A folder that exists but does not
+    /// load fails the calling test (a loader regression must not pass as "no data").
+    static var sets: (train: Dataset, test: Dataset)? {
+        switch loaded {
+        case nil: return nil
+        case .success(let sets)?: return sets
+        case .failure(let error)?:
+            XCTFail("MNIST folder \(directory) exists but does not load: \(error)")
+            return nil
+        }
+    }
 }
 
 final class DatasetTests: XCTestCase {
@@ -49,9 +66,10 @@ final class DatasetTests: XCTestCase {
     // MARK: Real MNIST
 
     func testRealMNIST() throws {
-        guard let sets = SharedMNIST.sets else {
+        guard let loaded = SharedMNIST.loaded else {
             throw XCTSkip("MNIST not found in \(SharedMNIST.directory)")
         }
+        let sets = try loaded.get()
         XCTAssertEqual(sets.train.count, 60000)
         XCTAssertEqual(sets.test.count, 10000)
         XCTAssertEqual(sets.train.features, 784)
@@ -107,6 +125,37 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(sets.test.labels, [5, 9])
         XCTAssertEqual(sets.test.images[0], Float(5) / 255)
         XCTAssertEqual(sets.test.images[features], Float((features + 5) % 256) / 255)
+    }
+
+    func testCIFAR10RejectsBatchesOfUnequalRecordCounts() throws {
+        let features = CIFAR10.features
+        func batch(_ n: Int) -> Data {
+            CIFAR10.encode(labels: [UInt8](repeating: 1, count: n), pixels: [UInt8](repeating: 9, count: n * features))
+        }
+        // data_batch_3 is cut at a record boundary (2 records instead of 3): a whole number of records.
+        for (name, n) in [("data_batch_1", 3), ("data_batch_2", 3), ("data_batch_3", 2), ("data_batch_4", 3),
+                          ("data_batch_5", 3), ("test_batch", 3)] {
+            try write(batch(n), "\(name).bin")
+        }
+        assertError(try DatasetKind.cifar10.load(directory: folder.path),
+                    contains: [path("data_batch_3.bin"), "holds 2 records", "hold 3 each"])
+        // The first file short: still the short one is named.
+        try write(batch(3), "data_batch_3.bin")
+        try write(batch(1), "data_batch_1.bin")
+        assertError(try DatasetKind.cifar10.load(directory: folder.path),
+                    contains: [path("data_batch_1.bin"), "holds 1 records", "hold 3 each"])
+        // A short test batch (training batches all equal).
+        try write(batch(3), "data_batch_1.bin")
+        try write(batch(2), "test_batch.bin")
+        assertError(try DatasetKind.cifar10.load(directory: folder.path),
+                    contains: [path("test_batch.bin"), "holds 2 records", "hold 3 each"])
+        try write(batch(3), "test_batch.bin")
+        let sets = try DatasetKind.cifar10.load(directory: folder.path)
+        XCTAssertEqual(sets.train.count, 15)
+        XCTAssertEqual(sets.test.count, 3)
+        // An explicit expectation.
+        assertError(try CIFAR10.load(files: [path("data_batch_1.bin")], name: "x", recordsPerFile: 10000),
+                    contains: [path("data_batch_1.bin"), "holds 3 records", "hold 10000 each"])
     }
 
     // MARK: Corruption
