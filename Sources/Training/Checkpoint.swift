@@ -199,6 +199,7 @@ public struct Checkpoint: Equatable, Sendable {
                     values[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                 }
             }
+            guard arrays[name] == nil else { throw corrupt("array '\(name)' appears more than once") }
             arrays[name] = values
         }
         guard reader.remaining == 0 else { throw corrupt("\(reader.remaining) unexpected bytes before the checksum") }
@@ -212,10 +213,12 @@ public struct Checkpoint: Equatable, Sendable {
         var parameters = ResNetParameters<Float>(zeros: network, hasBias: header.hasBias)
         var optimizer = OptimizerState(settings: config.optimizer, for: parameters)
         optimizer.step = header.optimizerStep
+        var used: Set<String> = []
         func fill(_ prefix: String, _ target: inout ResNetParameters<Float>) throws {
             try target.forEachArray { name, a in
                 if a.isEmpty { return }
                 guard let values = arrays["\(prefix).\(name)"] else { throw corrupt("array '\(prefix).\(name)' is missing") }
+                used.insert("\(prefix).\(name)")
                 guard values.count == a.count else {
                     throw corrupt("array '\(prefix).\(name)' has \(values.count) values, the configuration needs \(a.count)")
                 }
@@ -225,6 +228,9 @@ public struct Checkpoint: Equatable, Sendable {
         try fill("param", &parameters)
         try fill("opt1", &optimizer.first)
         try fill("opt2", &optimizer.second)
+        if let unknown = arrays.keys.filter({ !used.contains($0) }).sorted().first {
+            throw corrupt("unknown array '\(unknown)' (not part of this configuration)")
+        }
         var history = header.history
         guard header.historyBits.count == history.count else { throw corrupt("history and its bit patterns differ in length") }
         for (i, b) in header.historyBits.enumerated() {

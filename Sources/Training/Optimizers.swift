@@ -44,7 +44,10 @@ public struct OptimizerSettings: Codable, Equatable, Sendable {
 ///
 /// The update formulas are PyTorch's (torch.optim.Adam / SGD, single-tensor path):
 /// - Adam: m ← m + (1 − β1)(g − m); v ← β2 v + (1 − β2) g²;
-///   θ ← θ − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
+///   θ ← θ − s · (m / (√v · r + ε)) with the step size s = lr / (1 − β1ᵗ) and
+///   r = 1 / √(1 − β2ᵗ), both computed once per step (s in Double then rounded to T; r as
+///   T(1) / T(√(1 − β2ᵗ))). The code multiplies √v by the reciprocal r rather than dividing by
+///   √(1 − β2ᵗ), so it can differ from a literal division in the last bit.
 /// - SGD: b ← g at the first step, then b ← μ b + (1 − dampening) g;
 ///   θ ← θ − lr · (nesterov ? g + μ b : b)   (with μ = 0: θ ← θ − lr g)
 public struct OptimizerState<T: NetworkScalar>: Equatable, Sendable {

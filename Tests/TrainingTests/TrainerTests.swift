@@ -203,6 +203,41 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try Checkpoint.read(from: folder.appendingPathComponent("none.bin").path))
     }
 
+    /// `data` with one more array record (name, values) before the checksum, count and CRC fixed up.
+    func appendingArray(_ data: Data, name: String, values: [Float]) -> Data {
+        var bytes = [UInt8](data.prefix(data.count - 4))
+        let jsonLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
+        let countOffset = 16 + jsonLength
+        var count = UInt32(bytes[countOffset]) | UInt32(bytes[countOffset + 1]) << 8
+            | UInt32(bytes[countOffset + 2]) << 16 | UInt32(bytes[countOffset + 3]) << 24
+        count += 1
+        for k in 0..<4 { bytes[countOffset + k] = UInt8((count >> (8 * UInt32(k))) & 0xFF) }
+        func le<I: FixedWidthInteger>(_ v: I) -> [UInt8] { (0..<MemoryLayout<I>.size).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        let nameBytes = Array(name.utf8)
+        bytes += le(UInt16(nameBytes.count)) + nameBytes + le(UInt64(values.count))
+        for v in values { bytes += le(v.bitPattern) }
+        let crc = bytes.withUnsafeBytes { Gzip.crc32($0) }
+        return Data(bytes + le(crc))
+    }
+
+    func testCheckpointRejectsUnknownAndDuplicateArrays() throws {
+        let (train, test) = data(train: 64, test: 64)
+        let trainer = try Trainer(configuration: tiny(.res1, epochs: 1), train: train, test: test)
+        _ = trainer.runEpoch()
+        let data = try Checkpoint(trainer: trainer).encoded()
+        // Unmodified, it decodes; the spliced copies below fail on the array, not on the checksum.
+        XCTAssertEqual(try Checkpoint.decode(data).parameters, trainer.parameters)
+        func fails(_ d: Data, _ fragments: [String], line: UInt = #line) {
+            XCTAssertThrowsError(try Checkpoint.decode(d, path: "ck.bin"), line: line) { error in
+                XCTAssertTrue(error is CheckpointError, "\(error)", line: line)
+                for f in fragments + ["ck.bin"] { XCTAssertTrue("\(error)".contains(f), "\(error) should mention \(f)", line: line) }
+            }
+        }
+        fails(appendingArray(data, name: "param.X", values: [1, 2]), ["unknown array", "'param.X'"])
+        fails(appendingArray(data, name: "opt2.W", values: [0]), ["unknown array", "'opt2.W'"])  // res-1 has no W
+        fails(appendingArray(data, name: "param.V", values: trainer.parameters.v), ["'param.V'", "more than once"])
+    }
+
     func testDivergenceIsAResult() throws {
         let (train, test) = data(train: 256, test: 64)
         // β = 0 (α = 1) with lr 1: the loss explodes within a few steps.
