@@ -133,22 +133,14 @@ public enum TrainCell {
         let kind = try DatasetKind(parsing: config.dataset)
         let sets = try datasets.load(kind, directory: dataDirectory)
         let entry = cellConfig["weight-entry"].map { $0.split(separator: ",").compactMap { Int($0) } }
-        let initialPath = (directory as NSString).appendingPathComponent("initial-weight-entry.json")
         let started = Date()
         let metrics = try TrainingRun.run(configuration: config, train: sets.train, test: sets.test, directory: directory,
                                           threads: threads) { session in
-            // A fresh run: keep the chosen weight entry at initialization for figure 8.
-            if let entry, !session.resumed {
-                let path = weightEntry(session.trainer.parameters, entry[0], entry[1])
-                try AtomicFile.write(try JSONEncoder().encode(path), to: initialPath)
-            }
-        } finished: { session in
             guard let entry else { return nil }
-            var path = WeightPath(i: entry[0], j: entry[1], trained: weightEntry(session.trainer.parameters, entry[0], entry[1]), initial: nil)
-            if let data = FileManager.default.contents(atPath: initialPath) {
-                path.initial = try? JSONDecoder().decode([Double].self, from: data)
-            }
-            return path
+            // The initial model is drawn again from the seed (also when the run was resumed).
+            let trainer = session.trainer
+            return WeightPath(i: entry[0], j: entry[1], trained: weightEntry(trainer.parameters, entry[0], entry[1]),
+                              initial: weightEntry(trainer.initialParameters, entry[0], entry[1]))
         }
         var values: [String: Double] = [:]
         let doc = metrics.document
@@ -210,11 +202,10 @@ public enum TrainingRun {
     }
 
     public static func run(configuration: TrainingConfiguration, train: Dataset, test: Dataset, directory: String,
-                           threads: Int, prepared: (TrainingSession) throws -> Void = { _ in },
+                           threads: Int,
                            finished: (TrainingSession) throws -> TrainCell.WeightPath? = { _ in nil }) throws -> Result {
         let session = try TrainingSession(configuration: configuration, train: train, test: test, directory: directory,
                                           resume: true, threads: threads)
-        try prepared(session)
         let document = try session.run()
         return Result(document: document, weightPath: try finished(session))
     }
