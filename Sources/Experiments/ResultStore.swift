@@ -89,6 +89,8 @@ public final class ResultStore: @unchecked Sendable {
 
     /// Opens (and with `create`, creates) a results folder.
     public init(directory: String, create: Bool) throws {
+        // An empty path would silently mean the working directory.
+        guard !directory.isEmpty else { throw SpecError(source: "--results", key: "", "must not be empty") }
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         let fm = FileManager.default
         if create {
@@ -106,21 +108,34 @@ public final class ResultStore: @unchecked Sendable {
                 throw SpecError(source: "--results", key: "", "folder '\(self.directory)' is not writable")
             }
         } else {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: self.directory, isDirectory: &isDir), isDir.boolValue else {
-                throw SpecError(source: directory, key: "", "results folder not found")
+            do { try InputFile.checkFolder(self.directory) } catch let e as InputFileError {
+                if case .missing = e { throw SpecError(source: directory, key: "", "results folder not found") }
+                throw SpecError(source: directory, key: "", e.reason)
             }
         }
     }
 
     public func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    /// The folder's own files and folders (the manifest, cells, locks, runs, Slurm scripts
+    /// and logs), which no output of a command reading the folder may overwrite; the
+    /// folder's other files (e.g. the table and figure of the Slurm collect job) are free.
+    public static func ownEntries(of directory: String) -> [(description: String, path: String, isFolder: Bool)] {
+        let d = directory as NSString
+        return [("the sweep manifest", d.appendingPathComponent("sweep.json"), false)]
+            + ["cells", "locks", "runs", "slurm", "logs"].map { ("the results folder's \($0)/", d.appendingPathComponent($0), true) }
+    }
     public func recordPath(_ id: String) -> String { (cellsDirectory as NSString).appendingPathComponent("\(id).json") }
     public func runDirectory(_ id: String) -> String { (runsDirectory as NSString).appendingPathComponent(id) }
 
     // MARK: Manifest
 
     public func manifest() throws -> SweepManifest? {
-        guard let data = FileManager.default.contents(atPath: manifestPath) else { return nil }
+        guard InputFile.entryExists(manifestPath) else { return nil }
+        let data: Data
+        do { data = try InputFile.read(manifestPath) } catch let e as InputFileError {
+            throw SpecError(source: manifestPath, key: "", "unreadable sweep manifest: \(e.reason)")
+        }
         do { return try RecordJSON.decoder.decode(SweepManifest.self, from: data) } catch {
             throw SpecError(source: manifestPath, key: "", "unreadable sweep manifest: \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import ResNets
 import SignalPropagation
 import Yams
@@ -46,8 +47,8 @@ public struct SweepSpec: Sendable, Equatable {
     /// Loads and validates a spec file.
     public static func load(path: String) throws -> SweepSpec {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SpecError(source: path, key: "", "cannot read the spec file: \(error.localizedDescription)")
+        do { text = try InputFile.readText(path) } catch let e as InputFileError {
+            throw SpecError(source: path, key: "", e == .emptyPath ? "the spec path is empty" : e.reason)
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(yaml: text, source: path, baseDirectory: base)

@@ -7,105 +7,80 @@ import Musl
 import Darwin
 #endif
 
-/// Why a file could not be written.
+/// Why an output path cannot be written. Every message names the path and what is wrong.
 public enum AtomicFileError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The path is the empty string.
+    case emptyPath
     /// The destination's directory does not exist.
     case directoryMissing(String)
     /// The destination's parent path exists but is not a directory.
     case notADirectory(String)
     /// The directory exists but the process may not create files in it.
     case directoryNotWritable(String)
-    /// The destination is a directory.
-    case destinationIsDirectory(String)
+    /// The destination (or the final target of a symbolic link at it) exists and is not a
+    /// regular file: a directory, a device, a FIFO, a socket.
+    case notARegularFile(path: String, kind: FileKind)
+    /// The destination is a symbolic link whose target does not exist.
+    case danglingSymlink(path: String, target: String)
+    /// Resolving the destination met a cycle of symbolic links.
+    case symlinkLoop(String)
+    /// The file name (last component) is longer than the file system allows.
+    case nameTooLong(path: String, bytes: Int, limit: Int)
+    /// The whole path (or its temporary sibling) is longer than the kernel accepts.
+    case pathTooLong(path: String, bytes: Int, limit: Int)
+    /// The destination cannot be examined (e.g. a folder on the way is not searchable).
+    case inaccessible(path: String, reason: String)
     /// Writing the temporary file or renaming it failed.
     case writeFailed(path: String, reason: String)
 
     /// A readable message naming the path and the reason.
     public var description: String {
         switch self {
+        case .emptyPath: return "the path is empty"
         case .directoryMissing(let d): return "directory '\(d)' does not exist"
         case .notADirectory(let d): return "'\(d)' is not a directory"
         case .directoryNotWritable(let d): return "directory '\(d)' is not writable"
-        case .destinationIsDirectory(let p): return "'\(p)' is a directory, expected a file path"
+        case let .notARegularFile(p, kind):
+            let hint = kind == .directory ? ", expected a file path" : "; only a new or a regular file is replaced"
+            return "'\(p)' is \(kind)\(hint)"
+        case let .danglingSymlink(p, t):
+            return "'\(p)' is a symbolic link to '\(t)', which does not exist; outputs are not created through dangling links"
+        case .symlinkLoop(let p): return "'\(p)': too many levels of symbolic links"
+        case let .nameTooLong(p, n, limit): return "the file name of '\(p)' is \(n) bytes long; the file system allows \(limit)"
+        case let .pathTooLong(p, n, limit): return "the path '\(p)' is \(n) bytes long; the limit is \(limit)"
+        case let .inaccessible(p, r): return "cannot examine '\(p)': \(r)"
         case let .writeFailed(path, reason): return "cannot write '\(path)': \(reason)"
         }
     }
 }
 
-/// Whole-file writes that are atomic and durable: the data goes to a temporary file in the
-/// destination's directory, flushed, then renamed over the destination. Readers see the old
-/// file or the new one, never a partial one; a crash leaves at most a hidden temporary file.
+/// Whole-file writes that are atomic and durable, under the output policy of
+/// ``OutputTarget``: a new file or an existing regular file (a symbolic link is followed to
+/// its target) is written through a temporary file in the same directory, flushed, then
+/// renamed over it; anything else (device, FIFO, socket, directory) is refused. Readers see
+/// the old file or the new one, never a partial one; a crash leaves at most a hidden
+/// temporary file.
 ///
 /// ```swift
 /// try AtomicFile.write(figure.svg(), to: "results/figure7.svg")
 /// ```
 public enum AtomicFile {
-    /// Throws an ``AtomicFileError`` if `path` could not be written now: missing or
-    /// unwritable directory, or a directory in the way. Used to fail before a long run.
+    /// Throws an ``AtomicFileError`` if `path` could not be written now (see ``OutputTarget``):
+    /// missing or unwritable directory, something other than a regular file in the way, a
+    /// name too long. Used to fail before a long run.
     public static func checkWritable(_ path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: dir, isDirectory: &isDir) else { throw AtomicFileError.directoryMissing(dir) }
-        guard isDir.boolValue else { throw AtomicFileError.notADirectory(dir) }
-        guard fm.isWritableFile(atPath: dir) else { throw AtomicFileError.directoryNotWritable(dir) }
-        if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw AtomicFileError.destinationIsDirectory(path)
-        }
+        _ = try OutputTarget(path)
     }
 
-    /// Writes `data` to `path` atomically and durably, creating or replacing the file: the
-    /// temporary file is flushed (fsync) before the rename, and the directory after it, so
-    /// that after a crash or power loss the path holds the old file or the whole new one.
-    public static func write(_ data: Data, to path: String) throws {
-        try checkWritable(path)
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        let tmp = (directory as NSString)
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)")
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw AtomicFileError.writeFailed(path: path, reason: "could not create temporary file '\(tmp)': \(String(cString: strerror(errno)))")
-        }
-        var failure: String?
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < raw.count {
-                let n = systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += n
-            }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if let failure {
-            unlink(tmp)
-            throw AtomicFileError.writeFailed(path: path, reason: failure)
-        }
-        if rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw AtomicFileError.writeFailed(path: path, reason: "rename failed: \(reason)")
-        }
-        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            _ = fsync(directoryDescriptor)
-            close(directoryDescriptor)
-        }
+    /// Writes `data` to `path` atomically and durably, creating or replacing the file (see
+    /// ``OutputTarget/write(_:permissions:)``). `permissions` sets the mode bits (e.g.
+    /// 0o755 for a script); by default a replaced file keeps its mode and a new one gets 0o644.
+    public static func write(_ data: Data, to path: String, permissions: mode_t? = nil) throws {
+        try OutputTarget(path).write(data, permissions: permissions)
     }
 
     /// Writes UTF-8 `text` to `path` atomically.
-    public static func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, permissions: mode_t? = nil) throws {
+        try write(Data(text.utf8), to: path, permissions: permissions)
     }
-}
-
-/// `write(2)`, named apart from `AtomicFile.write`.
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }

@@ -8,6 +8,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Sendable
     case corrupt(path: String, reason: String)
     case unsupportedVersion(path: String, version: UInt32)
     case mismatch(path: String, reason: String)
+    /// The file itself is unusable (a directory, a device, a FIFO, a link loop, no permission).
+    case unreadable(InputFileError)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Sendable
         case let .unsupportedVersion(p, v):
             return "\(p): checkpoint format version \(v) is not supported (this build reads version \(Checkpoint.formatVersion))"
         case let .mismatch(p, r): return "\(p): \(r)"
+        case .unreadable(let e): return e.description
         }
     }
 }
@@ -155,8 +158,8 @@ public struct Checkpoint: Equatable, Sendable {
     public static func read(from path: String) throws -> Checkpoint {
         guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.missing(path: path) }
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CheckpointError.corrupt(path: path, reason: "cannot read: \(error.localizedDescription)")
+        do { data = try InputFile.read(path) } catch let e as InputFileError {
+            throw CheckpointError.unreadable(e)
         }
         var checkpoint = try decode(data, path: path)
         checkpoint.path = path

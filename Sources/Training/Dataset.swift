@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 
 /// A labelled image classification set held in memory.
 ///
@@ -55,6 +56,9 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, Sendable {
     case missingDirectory(path: String)
     /// A CIFAR-10 batch file whose record count differs from the other batches' (e.g. cut at a record boundary).
     case recordCountMismatch(path: String, records: Int, expected: Int)
+    /// The file or folder itself is unusable: a directory or device where a file is expected,
+    /// a symbolic link loop, a dangling link, no permission.
+    case input(InputFileError)
 
     public var description: String {
         func hex(_ v: UInt32) -> String { "0x" + String(format: "%08X", v) }
@@ -72,6 +76,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, Sendable {
         case .missingDirectory(let p): return "\(p): data directory not found"
         case let .recordCountMismatch(p, n, e):
             return "\(p): holds \(n) records but the other batch files hold \(e) each (truncated at a record boundary?)"
+        case .input(let e): return e.description
         }
     }
 }
@@ -101,9 +106,9 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
     /// - CIFAR-10 (binary version): `data_batch_1.bin` … `data_batch_5.bin` and `test_batch.bin`,
     ///   in `directory` or in its `cifar-10-batches-bin` subfolder.
     public func load(directory: String) throws -> (train: Dataset, test: Dataset) {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
-            throw DatasetError.missingDirectory(path: directory)
+        do { try InputFile.checkFolder(directory) } catch let e as InputFileError {
+            if case .missing = e { throw DatasetError.missingDirectory(path: directory) }
+            throw DatasetError.input(e)
         }
         switch self {
         case .mnist, .fashionMNIST:
@@ -136,10 +141,10 @@ let pixelValues: [Float] = (0..<256).map { Float($0) / 255 }
 
 /// Reads a whole file, decompressing it when it is gzip (by magic bytes), with errors naming the file.
 func readDataFile(_ path: String) throws -> Data {
-    guard FileManager.default.fileExists(atPath: path) else { throw DatasetError.missingFile(path: path) }
     let raw: Data
-    do { raw = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-        throw DatasetError.unreadable(path: path, reason: error.localizedDescription)
+    do { raw = try InputFile.read(path) } catch let e as InputFileError {
+        if case .missing = e { throw DatasetError.missingFile(path: path) }
+        throw DatasetError.input(e)
     }
     if Gzip.isGzip(raw) {
         do { return try Gzip.decompress(raw) } catch let e as GzipError {
@@ -164,7 +169,8 @@ public enum IDX {
         let dotted = base.replacingOccurrences(of: "-idx", with: ".idx")
         for name in [base, base + ".gz", dotted, dotted + ".gz"] {
             let path = (directory as NSString).appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: path) { return path }
+            // Any entry counts (a dangling link too), so that reading it says what is wrong.
+            if InputFile.entryExists(path) { return path }
         }
         return (directory as NSString).appendingPathComponent(base + ".gz")
     }
