@@ -22,6 +22,9 @@ public enum AtomicFileError: Error, Equatable, CustomStringConvertible, Sendable
     case notARegularFile(path: String, kind: FileKind)
     /// The destination is a symbolic link whose target does not exist.
     case danglingSymlink(path: String, target: String)
+    /// The destination is (or links to) an open file descriptor of a process
+    /// (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`): not a file that can be replaced.
+    case fileDescriptorLink(String)
     /// Resolving the destination met a cycle of symbolic links.
     case symlinkLoop(String)
     /// The file name (last component) is longer than the file system allows.
@@ -45,6 +48,8 @@ public enum AtomicFileError: Error, Equatable, CustomStringConvertible, Sendable
             return "'\(p)' is \(kind)\(hint)"
         case let .danglingSymlink(p, t):
             return "'\(p)' is a symbolic link to '\(t)', which does not exist; outputs are not created through dangling links"
+        case .fileDescriptorLink(let p):
+            return "'\(p)' names an open file descriptor, not a file that can be replaced; use '-' for standard output"
         case .symlinkLoop(let p): return "'\(p)': too many levels of symbolic links"
         case let .nameTooLong(p, n, limit): return "the file name of '\(p)' is \(n) bytes long; the file system allows \(limit)"
         case let .pathTooLong(p, n, limit): return "the path '\(p)' is \(n) bytes long; the limit is \(limit)"

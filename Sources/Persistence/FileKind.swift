@@ -88,6 +88,24 @@ enum FileSystem {
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// True when `path` is, or a chain of symbolic links from it passes through, a
+    /// per-process descriptor link: `/dev/fd/N`, `/proc/<pid>/fd/N` (as `/dev/stdout` does).
+    static func leadsToFileDescriptor(_ path: String) -> Bool {
+        func isDescriptor(_ p: String) -> Bool {
+            if p.hasPrefix("/dev/fd/") || ["/dev/stdin", "/dev/stdout", "/dev/stderr"].contains(p) { return true }
+            let parts = p.split(separator: "/")
+            return parts.count >= 4 && parts[0] == "proc" && parts[2] == "fd"
+        }
+        var current = absolute(path)
+        for _ in 0..<40 {
+            if isDescriptor(current) { return true }
+            guard case .success(let s) = status(current, followingLinks: false),
+                  FileKind(mode: s.st_mode) == .symbolicLink, let target = linkTarget(current) else { return false }
+            current = target.hasPrefix("/") ? target : (splitPath(current).directory as NSString).appendingPathComponent(target)
+        }
+        return false
+    }
+
     /// The process's working directory.
     static var currentDirectory: String { FileManager.default.currentDirectoryPath }
 

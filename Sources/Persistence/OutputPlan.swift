@@ -8,8 +8,10 @@ public enum OutputPlanError: Error, Equatable, CustomStringConvertible, Sendable
     case sameFile(label: String, path: String, otherLabel: String, otherPath: String)
     /// Two outputs both go to standard output.
     case bothStandardOutput(label: String, otherLabel: String)
-    /// An output is (or lies in) something the command reads, or an input lies in an output folder.
-    case overwritesInput(label: String, path: String, input: String, inputPath: String)
+    /// An output is one of the command's input files, or lies in an input folder (`inputIsFolder`).
+    case overwritesInput(label: String, path: String, input: String, inputPath: String, inputIsFolder: Bool)
+    /// An input lies in a folder the command writes.
+    case inputInOutputFolder(input: String, inputPath: String, label: String, path: String)
 
     public var description: String {
         switch self {
@@ -18,8 +20,11 @@ public enum OutputPlanError: Error, Equatable, CustomStringConvertible, Sendable
             return "\(label) '\(path)' and \(otherLabel) '\(otherPath)' are the same file; give each output its own file"
         case let .bothStandardOutput(label, otherLabel):
             return "\(otherLabel) and \(label) both write to standard output ('-'); at most one output may be '-'"
-        case let .overwritesInput(label, path, input, inputPath):
-            return "\(label) '\(path)' would overwrite \(input) '\(inputPath)', which this command reads; choose another path"
+        case let .overwritesInput(label, path, input, inputPath, folder):
+            let relation = folder ? "lies inside" : "would overwrite"
+            return "\(label) '\(path)' \(relation) \(input) '\(inputPath)', which this command reads; choose another path"
+        case let .inputInOutputFolder(input, inputPath, label, path):
+            return "\(input) '\(inputPath)' lies inside '\(path)' (\(label)), which this command writes; move it elsewhere"
         }
     }
 }
@@ -93,17 +98,21 @@ public struct OutputPlan: Sendable {
                 throw OutputPlanError.sameFile(label: new.label, path: new.given, otherLabel: old.label, otherPath: old.given)
             }
         }
-        for input in inputs where Self.overlaps(output: new, input: input) {
-            throw OutputPlanError.overwritesInput(label: new.label, path: new.given, input: input.label, inputPath: input.given)
-        }
+        for input in inputs where Self.overlaps(output: new, input: input) { throw Self.conflict(output: new, input: input) }
         outputs.append(new)
     }
 
     private mutating func add(input new: Entry) throws {
-        for output in outputs where Self.overlaps(output: output, input: new) {
-            throw OutputPlanError.overwritesInput(label: output.label, path: output.given, input: new.label, inputPath: new.given)
-        }
+        for output in outputs where Self.overlaps(output: output, input: new) { throw Self.conflict(output: output, input: new) }
         inputs.append(new)
+    }
+
+    private static func conflict(output: Entry, input: Entry) -> OutputPlanError {
+        if output.isFolder, let o = output.resolved, let i = input.resolved, !o.isSameFile(as: i), o.contains(i) {
+            return .inputInOutputFolder(input: input.label, inputPath: input.given, label: output.label, path: output.given)
+        }
+        return .overwritesInput(label: output.label, path: output.given, input: input.label, inputPath: input.given,
+                                inputIsFolder: input.isFolder)
     }
 
     private static func overlaps(output: Entry, input: Entry) -> Bool {

@@ -17,8 +17,8 @@ import Darwin
 ///   stays a link and the target is replaced atomically in the target's own directory. A
 ///   dangling link is refused (creating a file wherever a link points is an easy way to
 ///   be tricked into writing somewhere unexpected);
-/// - anything else (directory, character or block device, FIFO, socket) is refused, with
-///   the path and what it is;
+/// - anything else (directory, character or block device, FIFO, socket, or a link to a
+///   process's open descriptor such as `/dev/stdout`) is refused, with the path and what it is;
 /// - `-`, where the caller allows it (stream outputs: CSV, SVG, tables), is standard output,
 ///   written directly.
 ///
@@ -70,6 +70,9 @@ public struct OutputTarget: Equatable, Sendable, CustomStringConvertible {
         if bytes > FileSystem.pathMax { throw AtomicFileError.pathTooLong(path: path, bytes: bytes, limit: FileSystem.pathMax) }
         if path.hasSuffix("/") { throw AtomicFileError.notARegularFile(path: path, kind: .directory) }
 
+        // /dev/stdout and the like lead to whatever the descriptor is open on (maybe the file
+        // a shell appends to): replacing that file would lose what it holds.
+        if FileSystem.leadsToFileDescriptor(path) { throw AtomicFileError.fileDescriptorLink(path) }
         let final: String
         switch FileSystem.status(path, followingLinks: false) {
         case .success(let entry):

@@ -18,23 +18,26 @@ struct Collect: ParsableCommand {
     @Argument(help: ArgumentHelp("The sweep's results folder.", valueName: "dir"))
     var results: String
 
-    @Option(help: ArgumentHelp("The CSV table (written atomically).", valueName: "table.csv"))
+    @Option(help: ArgumentHelp("The CSV table (written atomically; - for standard output).", valueName: "table.csv"))
     var out: String
 
     func run() throws {
-        try OutputFile.checkWritable(out, flag: "--out")
+        guard !results.isEmpty else { throw ValidationError("the results folder must not be empty") }
+        var outputs = Outputs()
+        try outputs.input(resultsFolder: results)
+        try outputs.file("--out", out)
         let table: CollectedTable
         do {
             table = try Collector.collect(try ResultStore(directory: results, create: false))
         } catch let e as SpecError { throw ValidationError(e.description) }
-        try OutputFile.write(table.csv, to: out, flag: "--out")
+        try outputs.writeAll([("--out", table.csv)])
         for failure in table.failures.prefix(20) {
             FileHandle.standardError.write(Data("failed cell \(failure.id): \(failure.error)\n".utf8))
         }
         if table.failures.count > 20 {
             FileHandle.standardError.write(Data("… and \(table.failures.count - 20) more failed cells\n".utf8))
         }
-        print("\(table.rows.count) rows → \(out)")
-        print(table.summary.line)
+        outputs.say("\(table.rows.count) rows → \(out == "-" ? "standard output" : out)")
+        outputs.say(table.summary.line)
     }
 }

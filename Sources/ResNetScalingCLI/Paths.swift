@@ -28,7 +28,7 @@ struct Paths: ParsableCommand {
     @Option(help: "Random seed.", transform: OptionParsing.seed)
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Output SVG file.", valueName: "file.svg"))
+    @Option(help: ArgumentHelp("Output SVG file (- for standard output).", valueName: "file.svg"))
     var out: String
 
     @Option(help: ArgumentHelp("Also write the paths as CSV: hurst,path,k,t,value.", valueName: "file.csv"))
@@ -38,16 +38,17 @@ struct Paths: ParsableCommand {
         for h in hurst where !(h > 0 && h < 1) {
             throw ValidationError("--hurst: the Hurst index must be in (0, 1), got \(formatCompact(h))")
         }
-        try OutputFile.checkWritable(out, flag: "--out")
-        if let csv { try OutputFile.checkWritable(csv, flag: "--csv") }
+        var outputs = Outputs()
+        try outputs.file("--out", out)
+        try outputs.file("--csv", csv)
         // Every H has its own stream (seed; H), so a path does not depend on the other H drawn.
         let paths: [[[Double]]] = try hurst.map { h in
             var stream = RandomStream(seed: seed, coordinates: [h.bitPattern])
             let layerMajor = try FractionalGaussianNoise(length: length, hurst: h).fbmPaths(sequences: count, from: &stream)
             return (0..<count).map { s in [0] + (0..<length).map { k in layerMajor[k * count + s] } }
         }
-        try OutputFile.write(PathFigures.fbmFigure(hursts: hurst, paths: paths, length: length).svg(), to: out, flag: "--out")
-        if let csv {
+        var files: [(flag: String, text: String)] = [("--out", PathFigures.fbmFigure(hursts: hurst, paths: paths, length: length).svg())]
+        if csv != nil {
             var text = "hurst,path,k,t,value\n"
             for (h, group) in zip(hurst, paths) {
                 for (p, path) in group.enumerated() {
@@ -56,7 +57,8 @@ struct Paths: ParsableCommand {
                     }
                 }
             }
-            try OutputFile.write(text, to: csv, flag: "--csv")
+            files.append(("--csv", text))
         }
+        try outputs.writeAll(files)
     }
 }

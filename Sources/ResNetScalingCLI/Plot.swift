@@ -20,7 +20,7 @@ struct Plot: ParsableCommand {
     @Argument(help: ArgumentHelp("A table written by collect, or a results folder.", valueName: "table.csv|dir"))
     var input: String
 
-    @Option(help: ArgumentHelp("The SVG figure (written atomically).", valueName: "file.svg"))
+    @Option(help: ArgumentHelp("The SVG figure (written atomically; - for standard output).", valueName: "file.svg"))
     var out: String
 
     @Option(help: ArgumentHelp("Figure: \(SweepFigureKind.accepted).", valueName: "kind"), transform: Plot.kind)
@@ -32,14 +32,25 @@ struct Plot: ParsableCommand {
     }
 
     func run() throws {
-        try OutputFile.checkWritable(out, flag: "--out")
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
+        guard !input.isEmpty else { throw ValidationError("the table or results folder must not be empty") }
+        let isFolder: Bool
+        do {
+            try InputFile.checkFolder(input)
+            isFolder = true
+        } catch InputFileError.notAFolder {
+            isFolder = false
+        } catch InputFileError.missing {
             throw ValidationError("'\(input)': no such table or results folder")
+        } catch let e as InputFileError {
+            throw ValidationError(e.description)
         }
+        var outputs = Outputs()
+        if isFolder { try outputs.input(resultsFolder: input) } else { try outputs.input("the table", file: input) }
+        try outputs.file("--out", out)
+
         let header: [String], rows: [[String]]
         var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)] = []
-        if isDir.boolValue {
+        if isFolder {
             do {
                 let table = try Collector.collect(try ResultStore(directory: input, create: false))
                 header = table.header
@@ -47,9 +58,8 @@ struct Plot: ParsableCommand {
                 weightPaths = table.weightPaths
             } catch let e as SpecError { throw ValidationError(e.description) }
         } else {
-            guard let text = try? String(contentsOfFile: input, encoding: .utf8) else {
-                throw ValidationError("'\(input)': cannot read the table")
-            }
+            let text: String
+            do { text = try InputFile.readText(input) } catch let e as InputFileError { throw ValidationError(e.description) }
             (header, rows) = CSV.parse(text)
         }
         let drawn: (Figure, SweepFigureKind)
@@ -60,7 +70,7 @@ struct Plot: ParsableCommand {
         } catch let e as ConfigurationError {
             throw ValidationError("\(input): \(e.description)")
         }
-        try OutputFile.write(drawn.0.svg(), to: out, flag: "--out")
-        print("figure '\(drawn.1.rawValue)' from \(rows.count) rows → \(out)")
+        try outputs.writeAll([("--out", drawn.0.svg())])
+        outputs.say("figure '\(drawn.1.rawValue)' from \(rows.count) rows → \(out == "-" ? "standard output" : out)")
     }
 }

@@ -74,7 +74,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Worker threads.", transform: OptionParsing.positiveInt)
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: ArgumentHelp("Output CSV file (written atomically when the run ends).", valueName: "file.csv"))
+    @Option(help: ArgumentHelp("Output CSV file (written atomically when the run ends; - for standard output).", valueName: "file.csv"))
     var out: String
 
     @Option(help: ArgumentHelp("Also draw figure 1/3-style panels (relative differences against L, mean and 95% interval, one panel per β).",
@@ -138,12 +138,12 @@ struct Simulate: ParsableCommand {
             throw ValidationError("--\(e.setting): \(e.message)")
         }
         // Check every output location before the run, so that a long run cannot end in an
-        // unwritable path; nothing is written unless the run succeeds.
-        let outputs = [("--out", out), ("--plot", plot), ("--histogram", histogram), ("--heatmap", heatmap),
-                       ("--boundary", boundary)].compactMap { flag, path in
-            path.map { (flag, $0) }
+        // unusable path; nothing is written unless the run succeeds.
+        var outputs = Outputs()
+        for (flag, path) in [("--out", out), ("--plot", plot), ("--histogram", histogram), ("--heatmap", heatmap),
+                             ("--boundary", boundary)] {
+            try outputs.file(flag, path)
         }
-        for (flag, path) in outputs { try OutputFile.checkWritable(path, flag: flag) }
 
         let progress = ProgressReporter(label: "simulate", enabled: !quiet)
         let started = Date()
@@ -153,26 +153,28 @@ struct Simulate: ParsableCommand {
 
         // Render every output first, then write them; if a write fails, remove what this run
         // wrote, so that a failed run leaves no partial set of files.
-        var files: [(flag: String, path: String, text: String)] = [("--out", out, ResultTables.csv(result))]
-        if let plot { files.append(("--plot", plot, SimulationFigures.differencesFigure(result).svg())) }
-        if let histogram { files.append(("--histogram", histogram, SimulationFigures.histogramFigure(result).svg())) }
+        var files: [(flag: String, text: String)] = [("--out", ResultTables.csv(result))]
+        if plot != nil { files.append(("--plot", SimulationFigures.differencesFigure(result).svg())) }
+        if histogram != nil { files.append(("--histogram", SimulationFigures.histogramFigure(result).svg())) }
         if heatmap != nil || boundary != nil {
             let diagram = try PhaseDiagram(result)
-            if let heatmap {
+            if heatmap != nil {
                 let figure = PhaseFigures.heatmapFigure(diagram, depth: spec.depths.max()!, width: spec.width)
-                files.append(("--heatmap", heatmap, figure.svg()))
+                files.append(("--heatmap", figure.svg()))
             }
-            if let boundary { files.append(("--boundary", boundary, diagram.boundaryCSV())) }
+            if boundary != nil { files.append(("--boundary", diagram.boundaryCSV())) }
         }
-        try OutputFile.writeAll(files)
+        try outputs.writeAll(files)
         if !quiet {
             let summary = result.summary()
             if summary.count <= 300 {
-                print(ResultTables.summaryTable(summary), terminator: "")
+                let table = ResultTables.summaryTable(summary)
+                outputs.say(table.hasSuffix("\n") ? String(table.dropLast()) : table)
             } else {
-                print("summary: \(summary.count) (depth, init, β) cells — see the CSV\(heatmap == nil ? "" : " and the heatmap")")
+                outputs.say("summary: \(summary.count) (depth, init, β) cells — see the CSV\(heatmap == nil ? "" : " and the heatmap")")
             }
-            print(String(format: "%d rows in %.2f s on %d thread(s) → %@", result.records.count, seconds, threads, out))
+            outputs.say(String(format: "%d rows in %.2f s on %d thread(s) → %@", result.records.count, seconds, threads,
+                               out == "-" ? "standard output" : out))
         }
     }
 }

@@ -72,6 +72,8 @@ struct Sweep: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        // An empty path would silently mean the working directory.
+        if results.isEmpty { throw ValidationError("--results must not be empty") }
         if !slurm && (arraySize != nil || partition != nil || time != nil || cpusPerTask != nil || submit) {
             throw ValidationError("--array-size, --partition, --time, --cpus-per-task and --submit need --slurm")
         }
@@ -79,6 +81,10 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
+        // The spec must not be one of the files the sweep writes in its results folder.
+        var outputs = Outputs()
+        for entry in ResultStore.ownEntries(of: results) { try outputs.folder("--results", entry.path) }
+        try outputs.input("the spec", file: spec)
         var parsed: SweepSpec
         do {
             parsed = try SweepSpec.load(path: spec)

@@ -40,7 +40,7 @@ final class AtomicFileTests: XCTestCase {
 
     func testDirectoryAsDestinationIsRejected() {
         XCTAssertThrowsError(try AtomicFile.checkWritable(dir.path)) { error in
-            XCTAssertEqual(error as? AtomicFileError, .destinationIsDirectory(dir.path))
+            XCTAssertEqual(error as? AtomicFileError, .notARegularFile(path: dir.path, kind: .directory))
         }
     }
 }
