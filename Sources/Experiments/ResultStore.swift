@@ -199,10 +199,8 @@ public final class ResultStore: @unchecked Sendable {
     /// Takes the cell's lock without waiting; nil if another process (or thread) holds it.
     public func tryLock(_ id: String) throws -> CellLock? {
         let path = (locksDirectory as NSString).appendingPathComponent("\(id).lock")
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw SpecError(source: path, key: "", "cannot open lock file: \(String(cString: strerror(errno)))")
-        }
+        let fd: Int32
+        do { fd = try LockFile.open(path) } catch { throw SpecError(source: path, key: "", "lock file: \(error)") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             close(fd)
