@@ -175,7 +175,8 @@ public final class ResultStore: @unchecked Sendable {
 
     /// The record of a cell, nil when there is none (or it cannot be read).
     public func record(_ id: String) -> CellRecord? {
-        guard let data = FileManager.default.contents(atPath: recordPath(id)) else { return nil }
+        // InputFile: a FIFO or device in cells/ must not block or feed the reader.
+        guard let data = try? InputFile.read(recordPath(id)) else { return nil }
         return try? RecordJSON.decoder.decode(CellRecord.self, from: data)
     }
 
