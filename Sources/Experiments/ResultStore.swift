@@ -125,6 +125,7 @@ public final class ResultStore: @unchecked Sendable {
         return [("the sweep manifest", d.appendingPathComponent("sweep.json"), false)]
             + ["cells", "locks", "runs", "slurm", "logs"].map { ("the results folder's \($0)/", d.appendingPathComponent($0), true) }
     }
+
     public func recordPath(_ id: String) -> String { (cellsDirectory as NSString).appendingPathComponent("\(id).json") }
     public func runDirectory(_ id: String) -> String { (runsDirectory as NSString).appendingPathComponent(id) }
 
@@ -175,8 +176,7 @@ public final class ResultStore: @unchecked Sendable {
 
     /// The record of a cell, nil when there is none (or it cannot be read).
     public func record(_ id: String) -> CellRecord? {
-        // InputFile: a FIFO or device in cells/ must not block or feed the reader.
-        guard let data = try? InputFile.read(recordPath(id)) else { return nil }
+        guard let data = FileManager.default.contents(atPath: recordPath(id)) else { return nil }
         return try? RecordJSON.decoder.decode(CellRecord.self, from: data)
     }
 
@@ -200,8 +200,10 @@ public final class ResultStore: @unchecked Sendable {
     /// Takes the cell's lock without waiting; nil if another process (or thread) holds it.
     public func tryLock(_ id: String) throws -> CellLock? {
         let path = (locksDirectory as NSString).appendingPathComponent("\(id).lock")
-        let fd: Int32
-        do { fd = try LockFile.open(path) } catch { throw SpecError(source: path, key: "", "lock file: \(error)") }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw SpecError(source: path, key: "", "cannot open lock file: \(String(cString: strerror(errno)))")
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             close(fd)

@@ -103,9 +103,9 @@ public struct SlurmJob: Sendable {
         for dir in [slurmDirectory, logsDirectory] {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        // Executable from the start: the mode is set on the temporary file before the rename.
-        try AtomicFile.write(Data(arrayScript.utf8), to: arrayScriptPath, permissions: 0o755)
-        try AtomicFile.write(Data(collectScript.utf8), to: collectScriptPath, permissions: 0o755)
+        try AtomicFile.write(Data(arrayScript.utf8), to: arrayScriptPath)
+        try AtomicFile.write(Data(collectScript.utf8), to: collectScriptPath)
+        for p in [arrayScriptPath, collectScriptPath] { chmod(p, 0o755) }
     }
 
     /// The sbatch commands that submit the two jobs (for people submitting by hand).

@@ -68,12 +68,15 @@ struct Outputs {
         }
     }
 
-    /// Checks one output path on its own (for folders' files written by the library).
-    static func checkWritable(_ path: String, flag: String) throws {
-        do { try AtomicFile.checkWritable(path) } catch { throw ValidationError("\(flag): \(error)") }
-    }
-
     private func checked(_ body: () throws -> Void) throws {
         do { try body() } catch let e as OutputPlanError { throw ValidationError(e.description) }
+    }
+}
+
+/// One output path checked on its own under the same policy (for a folder's files that the
+/// library writes, e.g. train's metrics.json), before the work.
+enum OutputFile {
+    static func checkWritable(_ path: String, flag: String) throws {
+        do { try AtomicFile.checkWritable(path) } catch { throw ValidationError("\(flag): \(error)") }
     }
 }

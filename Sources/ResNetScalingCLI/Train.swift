@@ -206,9 +206,7 @@ struct Train: ParsableCommand {
                 throw ValidationError("--out: cannot create folder '\(out)': \(error.localizedDescription)")
             }
         }
-        for name in [TrainingSession.metricsFileName, Checkpoint.fileName] {
-            try Outputs.checkWritable((out as NSString).appendingPathComponent(name), flag: "--out")
-        }
+        try OutputFile.checkWritable((out as NSString).appendingPathComponent(TrainingSession.metricsFileName), flag: "--out")
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
