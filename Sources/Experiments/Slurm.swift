@@ -168,14 +168,14 @@ public struct SlurmJob: Sendable {
         }
     }
 
-    /// Writes both scripts (executable) under `results/slurm`.
+    /// Writes both scripts (executable) under `results/slurm`. Both are made before anything
+    /// is created, so a value that cannot be written leaves no file or folder.
     public func writeScripts() throws {
+        let array = try arrayScript, collect = try collectScript
         let fm = FileManager.default
         for dir in [slurmDirectory, logsDirectory] {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        // Both scripts are made before anything is written, so a bad value leaves no file.
-        let array = try arrayScript, collect = try collectScript
         try AtomicFile.write(Data(array.utf8), to: arrayScriptPath)
         try AtomicFile.write(Data(collect.utf8), to: collectScriptPath)
         for p in [arrayScriptPath, collectScriptPath] { chmod(p, 0o755) }
