@@ -72,6 +72,16 @@ public struct SlurmJob: Sendable {
         }
     }
 
+    /// Checks that Slurm can name log files in `results/logs`: its `--output` takes every
+    /// character but the backslash, which makes it drop the backslashes and stop expanding
+    /// `%A`/`%a` (measured: the job fails to launch, its log folder not found).
+    public static func checkResultsFolder(_ path: String, flag: String = "--results") throws {
+        if path.contains("\\") {
+            throw SpecError(source: flag, key: "", "Slurm cannot write job logs under \(path.debugDescription): " +
+                            "its path holds a backslash; choose a results folder without one")
+        }
+    }
+
     /// The job name as written in the scripts: control characters (possible in a file name)
     /// replaced by `?`.
     var label: String {
@@ -111,6 +121,7 @@ public struct SlurmJob: Sendable {
     }
 
     private func header(log: String) throws -> [String] {
+        try Self.checkResultsFolder(results)
         var lines: [String] = []
         if logsInDirectives {
             lines.append(try Self.directive("output", outputPattern(log)))

@@ -90,6 +90,11 @@ struct Sweep: ParsableCommand {
         } catch let e as SpecError { throw ValidationError(e.description) }
         let plan: SweepPlan
         do { plan = try SweepPlan(spec: parsed) } catch let e as SpecError { throw ValidationError(e.description) }
+        if slurm {
+            do { try SlurmJob.checkResultsFolder(URL(fileURLWithPath: results).standardizedFileURL.path) } catch let e as SpecError {
+                throw ValidationError(e.description)
+            }
+        }
         let store: ResultStore
         do { store = try ResultStore(directory: results, create: true) } catch let e as SpecError { throw ValidationError(e.description) }
 

@@ -238,12 +238,15 @@ final class GridAndStoreTests: XCTestCase {
         XCTAssertTrue(array.contains("#SBATCH --output=\"/shared/r/logs/shard-%A_%a.out\""), array)
         XCTAssertTrue(collect.contains("#SBATCH --job-name=\"sweep-x-collect\""))
         XCTAssertTrue(collect.contains("#SBATCH --output=\"/shared/r/logs/collect.out\""))
-        // Spaces, quotes, backslashes and % in the results path are kept literally.
-        let odd = SlurmJob(executable: "/b", spec: "/s.yaml", results: "/my runs/100%/a\"b\\c", overrides: [], arraySize: 2,
+        // Spaces, quotes and % in the results path are kept literally.
+        let odd = SlurmJob(executable: "/b", spec: "/s.yaml", results: "/my runs/100%/a\"b#c", overrides: [], arraySize: 2,
                            name: "my \"sweep\"")
         let oddScript = try odd.arrayScript
-        XCTAssertTrue(oddScript.contains("#SBATCH --output=\"/my runs/100%%/a\\\"b\\\\c/logs/shard-%A_%a.out\"\n"), oddScript)
+        XCTAssertTrue(oddScript.contains("#SBATCH --output=\"/my runs/100%%/a\\\"b#c/logs/shard-%A_%a.out\"\n"), oddScript)
         XCTAssertTrue(oddScript.contains("#SBATCH --job-name=\"my \\\"sweep\\\"\"\n"), oddScript)
+        // A backslash: Slurm would drop it from the log path and the jobs would not start.
+        let backslash = SlurmJob(executable: "/b", spec: "/s.yaml", results: "/r/a\\b", overrides: [], arraySize: 2, name: "x")
+        XCTAssertThrowsError(try backslash.arrayScript) { XCTAssertTrue("\($0)".contains("backslash"), "\($0)") }
     }
 }
 

@@ -128,12 +128,14 @@ final class SlurmScriptSafetyTests: XCTestCase {
 
     /// A job whose every path and override is hostile, with the tool a stub in a hostile folder.
     func hostileJob(results: String? = nil) throws -> SlurmJob {
-        let odd = "d\n$(touch pwned-a)`touch pwned-b`;touch pwned-c 'q' \"dq\" \\ %A"
-        let bin = directory.appendingPathComponent("bin \(odd)")
+        // Slurm cannot name log files under a backslash (see `SlurmJob.checkResultsFolder`):
+        // the results path has every other hostile character.
+        let odd = "d\n$(touch pwned-a)`touch pwned-b`;touch pwned-c 'q' \"dq\" %A"
+        let bin = directory.appendingPathComponent("bin \(odd) \\")
         let executable = bin.appendingPathComponent("resnet-scaling")
         try stub(at: executable)
         let results = results ?? directory.appendingPathComponent("results \(odd)").path
-        let spec = directory.appendingPathComponent("spec\n$(touch pwned-d).yaml").path
+        let spec = directory.appendingPathComponent("spec\n$(touch pwned-d)\\.yaml").path
         return SlurmJob(executable: executable.path, spec: spec, results: results,
                         overrides: Self.hostile.map { "data-dir=" + $0 }, arraySize: 3, partition: "debug", time: "1-00:30",
                         cpusPerTask: 4, workers: 2, retryFailed: true, name: "sweep-spec\n$(touch pwned-e)\r#SBATCH --wrap=x")
@@ -268,6 +270,10 @@ final class SlurmScriptSafetyTests: XCTestCase {
             XCTAssertEqual(r.output.split(separator: "\n").filter { $0.hasPrefix("error:") }.count, 1, r.output)
             XCTAssertFalse(FileManager.default.fileExists(atPath: results))
         }
+        let backslash = try Tool.run(["sweep", spec.path, "--results", results + "\\x", "--slurm"], in: directory)
+        XCTAssertEqual(backslash.status, 64, backslash.output)
+        XCTAssertTrue(backslash.output.contains("its path holds a backslash"), backslash.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: results + "\\x"))
         // bash's $'…' gives the tool a results path with a byte that is not UTF-8.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -289,10 +295,10 @@ final class SlurmScriptSafetyTests: XCTestCase {
     /// newline, quotes and command substitutions, from a spec with such a name; the array
     /// script (task 0 of 1) and the collect script, run by bash, do the whole sweep.
     func testRealToolWithHostilePaths() throws {
-        let odd = "r\n$(touch pwned-x)`touch pwned-y`;'\"\\ 100%"
+        let odd = "r\n$(touch pwned-x)`touch pwned-y`;'\" 100%"
         let folder = directory.appendingPathComponent("in \(odd)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let spec = folder.appendingPathComponent("spec \(odd).yaml")
+        let spec = folder.appendingPathComponent("spec \(odd)\\.yaml")
         try """
         command: simulate
         settings:
