@@ -204,16 +204,22 @@ struct Train: ParsableCommand {
     /// run using it); creates and locks it.
     private func checkOutputFolder() throws -> LockedFolder {
         let fm = FileManager.default
-        // mkdir tells atomically whether this process made the folder (and may remove it again).
-        var created = false
-        if !fm.fileExists(atPath: out) {
-            let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
-            do { try fm.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-                throw ValidationError("--out: cannot create folder '\(out)': \(error.localizedDescription)")
-            }
-            created = mkdir(out, 0o777) == 0
-            if !created && errno != EEXIST {
-                throw ValidationError("--out: cannot create folder '\(out)': \(String(cString: strerror(errno)))")
+        // The folders this process makes (it may remove them again), outermost first; mkdir
+        // tells atomically whether it made each one.
+        var created: [String] = []
+        var missing: [String] = []
+        var path = URL(fileURLWithPath: out).standardizedFileURL
+        while !fm.fileExists(atPath: path.path) && path.path != "/" {
+            missing.insert(path.path, at: 0)
+            path.deleteLastPathComponent()
+        }
+        for folder in missing {
+            if mkdir(folder, 0o777) == 0 {
+                created.append(folder)
+            } else if errno != EEXIST {
+                let reason = String(cString: strerror(errno))
+                for made in created.reversed() { rmdir(made) }
+                throw ValidationError("--out: cannot create folder '\(folder)': \(reason)")
             }
         }
         var isDir: ObjCBool = false
@@ -241,19 +247,20 @@ struct Train: ParsableCommand {
 }
 
 /// train's --out folder, locked; `abandon()` undoes the start of a run that failed before
-/// writing anything: the lock is released and a folder this process created is removed.
+/// writing anything: the lock is released and the folders this process created are removed.
 struct LockedFolder {
     let path: String
     let lock: FileLock
-    let created: Bool
+    /// Folders made by this process, outermost first.
+    let created: [String]
 
     func abandon() {
         defer { lock.release() }
-        guard created else { return }
+        guard !created.isEmpty else { return }
         // Still holding the lock, so no other run can be using the file. rmdir fails (and
         // keeps the folder) if anything else has appeared in it.
         unlink((path as NSString).appendingPathComponent(TrainingSession.lockFileName))
-        rmdir(path)
+        for folder in created.reversed() { rmdir(folder) }
     }
 }
 
