@@ -115,6 +115,10 @@ public final class TrainingSession {
                 resume: Bool, threads: Int = 1, lock: FileLock? = nil) throws {
         self.directory = directory
         try Self.prepareDirectory(directory)
+        let lockPath = (directory as NSString).appendingPathComponent(Self.lockFileName)
+        if let lock, lock.path != lockPath {
+            throw TrainingRunError.outputDirectory(path: directory, reason: "the lock given is '\(lock.path)', not \(Self.lockFileName) in it")
+        }
         self.lock = try lock ?? Self.lock(directory)
         let checkpointPath = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
         let exists = FileManager.default.fileExists(atPath: checkpointPath)
