@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "SignalPropagation", "Plots"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SignalPropagation", "Training"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic"], swiftSettings: numericSettings),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence"], swiftSettings: numericSettings),
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"]),
     ],
     swiftLanguageModes: [.v5]

@@ -206,6 +206,7 @@ public enum TrainingRun {
                            finished: (TrainingSession) throws -> TrainCell.WeightPath? = { _ in nil }) throws -> Result {
         let session = try TrainingSession(configuration: configuration, train: train, test: test, directory: directory,
                                           resume: true, threads: threads)
+        defer { session.close() }
         let document = try session.run()
         return Result(document: document, weightPath: try finished(session))
     }

@@ -7,15 +7,20 @@ public struct CollectSummary: Equatable, Sendable {
     public var done = 0
     public var failed = 0
     public var missing = 0
+    /// Cells whose record file cannot be read (the next sweep runs them again).
+    public var unreadable = 0
 
-    public init(done: Int = 0, failed: Int = 0, missing: Int = 0) {
+    public init(done: Int = 0, failed: Int = 0, missing: Int = 0, unreadable: Int = 0) {
         self.done = done
         self.failed = failed
         self.missing = missing
+        self.unreadable = unreadable
     }
 
-    /// `N done, M failed, K missing`.
-    public var line: String { "\(done) done, \(failed) failed, \(missing) missing" }
+    /// `N done, M failed, K missing`, then `, U unreadable` when there are such records.
+    public var line: String {
+        "\(done) done, \(failed) failed, \(missing) missing" + (unreadable > 0 ? ", \(unreadable) unreadable" : "")
+    }
 }
 
 /// One tidy table of a results folder: a `cell_id` column, the configuration columns and the
@@ -28,6 +33,9 @@ public struct CollectedTable: Sendable {
     public var summary: CollectSummary
     /// Failed cells: (id, label, error).
     public var failures: [(id: String, error: String)]
+    /// Cells whose record cannot be read: the warning to show for each (see
+    /// `ResultStore.unreadableWarning`), in cell order.
+    public var unreadable: [(id: String, warning: String)]
     /// Train cells with `weight-entry`: label and path, in cell order (figure 8).
     public var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)]
 
@@ -50,9 +58,10 @@ public enum Collector {
         guard let manifest = try store.manifest() else {
             throw SpecError(source: store.directory, key: "", "not a sweep results folder (no sweep.json)")
         }
-        let records = store.records()
+        let (records, unreadableRecords) = store.scan()
         var summary = CollectSummary()
         var failures: [(id: String, error: String)] = []
+        var unreadable: [(id: String, warning: String)] = []
         var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)] = []
         var rows: [[String]] = []
         let header: [String]
@@ -61,6 +70,11 @@ public enum Collector {
         case .train: header = ["cell_id"] + trainConfigKeys.map { $0.replacingOccurrences(of: "-", with: "_") } + TrainCell.metricNames
         }
         for cell in manifest.cells {
+            if let reason = unreadableRecords[cell.id] {
+                summary.unreadable += 1
+                unreadable.append((cell.id, store.unreadableWarning(cell.id, reason: reason)))
+                continue
+            }
             guard let record = records[cell.id] else { summary.missing += 1; continue }
             if record.status == .failed {
                 summary.failed += 1
@@ -83,7 +97,7 @@ public enum Collector {
             }
         }
         return CollectedTable(command: manifest.command, header: header, rows: rows, summary: summary, failures: failures,
-                              weightPaths: weightPaths)
+                              unreadable: unreadable, weightPaths: weightPaths)
     }
 
     static func simulateRows(cell: Cell, record: CellRecord) -> [[String]] {

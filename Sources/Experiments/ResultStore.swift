@@ -174,67 +174,80 @@ public final class ResultStore: @unchecked Sendable {
 
     // MARK: Records
 
-    /// The record of a cell, nil when there is none (or it cannot be read).
+    /// What `cells/<id>.json` holds: nothing, a record, or a file that cannot be read as the
+    /// cell's record (truncated, not JSON, another cell's record, unreadable) with the reason.
+    public enum StoredRecord: Sendable {
+        case none
+        case record(CellRecord)
+        case unreadable(reason: String)
+    }
+
+    /// Looks up the record of a cell, telling a missing record from an unreadable one.
+    public func lookup(_ id: String) -> StoredRecord {
+        let data: Data
+        // Through InputFile: a FIFO or device planted at the record's path is reported, not read (it could block).
+        do { data = try InputFile.read(recordPath(id)) } catch InputFileError.missing {
+            return .none
+        } catch let e as InputFileError {
+            return .unreadable(reason: e.reason)
+        } catch {
+            return .unreadable(reason: "\(error)")
+        }
+        guard !data.isEmpty else { return .unreadable(reason: "the file is empty") }
+        let record: CellRecord
+        do { record = try RecordJSON.decoder.decode(CellRecord.self, from: data) } catch let e as DecodingError {
+            return .unreadable(reason: RecordJSON.describe(e) + " (\(data.count) bytes)")
+        } catch {
+            return .unreadable(reason: "\(error)")
+        }
+        guard record.cellID == id else { return .unreadable(reason: "it holds the record of cell \(record.cellID)") }
+        return .record(record)
+    }
+
+    /// The record of a cell, nil when there is none or it cannot be read (see `lookup`).
     public func record(_ id: String) -> CellRecord? {
-        guard let data = FileManager.default.contents(atPath: recordPath(id)) else { return nil }
-        return try? RecordJSON.decoder.decode(CellRecord.self, from: data)
+        if case .record(let r) = lookup(id) { return r }
+        return nil
+    }
+
+    /// The warning for a record that cannot be read: the next sweep runs its cell again.
+    public func unreadableWarning(_ id: String, reason: String) -> String {
+        "\(recordPath(id)) is unreadable: \(reason); it will be run again"
     }
 
     public func write(_ record: CellRecord) throws {
         try AtomicFile.write(try RecordJSON.encoder.encode(record), to: recordPath(record.cellID))
     }
 
-    /// Every readable record, by id.
-    public func records() -> [String: CellRecord] {
+    /// Every record file in `cells/`: the readable records and the reasons of the unreadable
+    /// ones, by id.
+    public func scan() -> (records: [String: CellRecord], unreadable: [String: String]) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: cellsDirectory)) ?? []
-        var result: [String: CellRecord] = [:]
+        var records: [String: CellRecord] = [:], unreadable: [String: String] = [:]
         for name in names where name.hasSuffix(".json") && !name.hasPrefix(".") {
             let id = String(name.dropLast(5))
-            if let r = record(id) { result[id] = r }
+            switch lookup(id) {
+            case .none: break
+            case .record(let r): records[id] = r
+            case .unreadable(let reason): unreadable[id] = reason
+            }
         }
-        return result
+        return (records, unreadable)
     }
+
+    /// Every readable record, by id.
+    public func records() -> [String: CellRecord] { scan().records }
 
     // MARK: Locks
 
     /// Takes the cell's lock without waiting; nil if another process (or thread) holds it.
-    public func tryLock(_ id: String) throws -> CellLock? {
+    public func tryLock(_ id: String) throws -> FileLock? {
         let path = (locksDirectory as NSString).appendingPathComponent("\(id).lock")
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw SpecError(source: path, key: "", "cannot open lock file: \(String(cString: strerror(errno)))")
+        do { return try FileLock.tryLock(path) } catch let e as FileLockError {
+            throw SpecError(source: e.path, key: "", e.reason)
         }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let code = errno
-            close(fd)
-            if code == EWOULDBLOCK || code == EAGAIN { return nil }
-            throw SpecError(source: path, key: "", "cannot lock: \(String(cString: strerror(code)))")
-        }
-        // Who holds it, for people looking at the folder (not used for locking).
-        let note = "\(ProcessInfo.processInfo.hostName) \(getpid())\n"
-        _ = ftruncate(fd, 0)
-        _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
-        return CellLock(fd: fd)
     }
 }
-
-/// An exclusive lock on one cell; released by `release()`, on deinit, or by the kernel when
-/// the process dies.
-public final class CellLock: @unchecked Sendable {
-    private var fd: Int32
-
-    init(fd: Int32) { self.fd = fd }
-
-    public func release() {
-        guard fd >= 0 else { return }
-        flock(fd, LOCK_UN)
-        close(fd)
-        fd = -1
-    }
-
-    deinit { release() }
-}
-
 
 /// JSON of records and manifests: sorted keys; inf/-inf/nan written as strings.
 enum RecordJSON {
@@ -249,5 +262,20 @@ enum RecordJSON {
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return d
+    }
+
+    /// One short clause for a decoding error: what is wrong and where.
+    static func describe(_ error: DecodingError) -> String {
+        func at(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? "" : " at \(path)"
+        }
+        switch error {
+        case .dataCorrupted(let c) where c.codingPath.isEmpty: return "not valid JSON (truncated?)"
+        case .dataCorrupted(let c): return "invalid value\(at(c)): \(c.debugDescription)"
+        case .keyNotFound(let key, let c): return "missing key '\(key.stringValue)'\(at(c))"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "wrong value\(at(c)): \(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 }

@@ -41,84 +41,172 @@ public struct SlurmJob: Sendable {
     public var tablePath: String { (results as NSString).appendingPathComponent("table.csv") }
     public var figurePath: String { (results as NSString).appendingPathComponent("figure.svg") }
 
-    /// Single-quoted for the shell.
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    // MARK: Values in the scripts
+    //
+    // Values reach a script in two places. Shell command lines: every value is quoted by
+    // `ShellQuoting.quote`, which is exact for any bytes. `#SBATCH` directive lines: sbatch
+    // reads one line per directive, so a newline there would end the directive and start a
+    // shell command; directive values must hold no control character. The partition and
+    // time limit are refused if they do; the job name (from the spec's file name) has them
+    // replaced; a results path with them has its log files named on sbatch's command line.
 
-    /// A value for an `#SBATCH` line: double-quoted (sbatch strips the quotes, `\\` escapes),
-    /// with `%` doubled when it is a path (sbatch expands `%` patterns in file names).
-    static func sbatchValue(_ s: String, path: Bool = false) -> String {
-        var v = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        if path { v = v.replacingOccurrences(of: "%", with: "%%") }
-        return "\"" + v + "\""
+    /// Checks a value for an `#SBATCH` line: not empty, no control character, no white space.
+    public static func checkDirectiveValue(_ value: String, flag: String) throws {
+        guard !value.isEmpty else { throw SpecError(source: flag, key: "", "must not be empty") }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw SpecError(source: flag, key: "", "\(value.debugDescription) holds a newline or another control character, " +
+                            "which a Slurm job script cannot take")
+        }
+        if value.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+            throw SpecError(source: flag, key: "", "\(value.debugDescription) holds white space, which Slurm does not accept here")
+        }
     }
 
-    /// An `--output` value: the logs folder (taken literally) and a file name pattern.
-    func outputValue(_ pattern: String) -> String {
-        let folder = Self.sbatchValue(logsDirectory, path: true)
-        return String(folder.dropLast()) + "/" + pattern + "\""
+    /// Checks a time limit: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or UNLIMITED.
+    public static func checkTime(_ value: String, flag: String = "--time") throws {
+        try checkDirectiveValue(value, flag: flag)
+        let pattern = #"^([0-9]+(:[0-9]+){0,2}|[0-9]+-[0-9]+(:[0-9]+){0,2}|(?i:unlimited|infinite))$"#
+        guard value.range(of: pattern, options: .regularExpression) != nil else {
+            throw SpecError(source: flag, key: "", "\(value.debugDescription) is not a Slurm time limit " +
+                            "(minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED)")
+        }
     }
 
-    private var commonHeader: [String] {
+    /// Checks that Slurm can name log files in `results/logs`: its `--output` takes every
+    /// character but the backslash, which makes it drop the backslashes and stop expanding
+    /// `%A`/`%a` (measured: the job fails to launch, its log folder not found).
+    public static func checkResultsFolder(_ path: String, flag: String = "--results") throws {
+        if path.contains("\\") {
+            throw SpecError(source: flag, key: "", "Slurm cannot write job logs under \(path.debugDescription): " +
+                            "its path holds a backslash; choose a results folder without one")
+        }
+    }
+
+    /// The job name as written in the scripts: control characters (possible in a file name)
+    /// replaced by `?`.
+    var label: String {
+        String(String.UnicodeScalarView(name.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
+
+    /// One `#SBATCH --option="value"` line: double-quoted (sbatch strips the quotes, `\\`
+    /// escapes), so that spaces and `#` stay in the value. The value must pass
+    /// `checkDirectiveValue` except for white space.
+    static func directive(_ option: String, _ value: String) throws -> String {
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw SpecError(source: "--\(option)", key: "", "\(value.debugDescription) holds a control character, " +
+                            "which an #SBATCH line cannot take")
+        }
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "#SBATCH --\(option)=\"\(escaped)\""
+    }
+
+    /// Whether the log files can be named in the scripts' directives; when not (a control
+    /// character in the results path), `submit` and `submitCommands` give sbatch `--output`.
+    public var logsInDirectives: Bool {
+        !logsDirectory.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// The `--output` pattern of a log file: the logs folder with `%` doubled (sbatch expands
+    /// `%` patterns in file names, `%%` is a literal `%`), then `name`.
+    func outputPattern(_ name: String) -> String {
+        logsDirectory.replacingOccurrences(of: "%", with: "%%") + "/" + name
+    }
+
+    static let arrayLog = "shard-%A_%a.out"
+    static let collectLog = "collect.out"
+
+    /// sbatch options that go on its command line rather than in the script.
+    func commandLineOptions(log: String) -> [String] {
+        logsInDirectives ? [] : ["--output=" + outputPattern(log)]
+    }
+
+    private func header(log: String) throws -> [String] {
+        try Self.checkResultsFolder(results)
         var lines: [String] = []
-        if let partition { lines.append("#SBATCH --partition=\(partition)") }
-        if let time { lines.append("#SBATCH --time=\(time)") }
+        if logsInDirectives {
+            lines.append(try Self.directive("output", outputPattern(log)))
+        } else {
+            lines.append("# The log file is named on sbatch's command line (--output): the results path cannot be written here.")
+        }
+        if let partition {
+            try Self.checkDirectiveValue(partition, flag: "--partition")
+            lines.append(try Self.directive("partition", partition))
+        }
+        if let time {
+            try Self.checkTime(time)
+            lines.append(try Self.directive("time", time))
+        }
         return lines
     }
 
+    // MARK: Scripts
+
     public var arrayScript: String {
-        var lines = ["#!/bin/bash",
-                     "# Sweep \(name): task i of \(arraySize) runs shard i/\(arraySize) (0-based) of the cells.",
-                     "# Resubmitting runs only the cells without a record in the results folder.",
-                     "#SBATCH --job-name=\(Self.sbatchValue(name))",
-                     "#SBATCH --array=0-\(arraySize - 1)",
-                     "#SBATCH --output=\(outputValue("shard-%A_%a.out"))"]
-        if let c = cpusPerTask { lines.append("#SBATCH --cpus-per-task=\(c)") }
-        lines += commonHeader
-        lines += ["set -euo pipefail"]
-        var command = [Self.quote(executable), "sweep", Self.quote(spec), "--results", Self.quote(results),
-                       "--shard", "\"${SLURM_ARRAY_TASK_ID}/\(arraySize)\"", "--workers", String(workers)]
-        command += ["--threads", "\"$(( ${SLURM_CPUS_PER_TASK:-1} / \(workers) > 0 ? ${SLURM_CPUS_PER_TASK:-1} / \(workers) : 1 ))\""]
-        if retryFailed { command.append("--retry-failed") }
-        for o in overrides { command += ["--set", Self.quote(o)] }
-        lines.append(command.joined(separator: " "))
-        return lines.joined(separator: "\n") + "\n"
+        get throws {
+            let q = ShellQuoting.quote
+            var lines = ["#!/bin/bash",
+                         "# Sweep \(label): task i of \(arraySize) runs shard i/\(arraySize) (0-based) of the cells.",
+                         "# Resubmitting runs only the cells without a record in the results folder.",
+                         try Self.directive("job-name", label),
+                         "#SBATCH --array=0-\(arraySize - 1)"]
+            if let c = cpusPerTask { lines.append("#SBATCH --cpus-per-task=\(c)") }
+            lines += try header(log: Self.arrayLog)
+            lines += ["set -euo pipefail"]
+            var command = [try q(executable), "sweep", try q(spec), "--results", try q(results),
+                           "--shard", "\"${SLURM_ARRAY_TASK_ID}/\(arraySize)\"", "--workers", String(workers)]
+            command += ["--threads", "\"$(( ${SLURM_CPUS_PER_TASK:-1} / \(workers) > 0 ? ${SLURM_CPUS_PER_TASK:-1} / \(workers) : 1 ))\""]
+            if retryFailed { command.append("--retry-failed") }
+            for o in overrides { command += ["--set", try q(o)] }
+            lines.append(command.joined(separator: " "))
+            return lines.joined(separator: "\n") + "\n"
+        }
     }
 
     public var collectScript: String {
-        var lines = ["#!/bin/bash",
-                     "# Collects sweep \(name) once every array task has succeeded; submitted with",
-                     "#   --dependency=afterok:<array job> --kill-on-invalid-dep=yes",
-                     "#SBATCH --job-name=\(Self.sbatchValue(name + "-collect"))",
-                     "#SBATCH --output=\(outputValue("collect.out"))"]
-        lines += commonHeader
-        lines += ["set -euo pipefail",
-                  "\(Self.quote(executable)) collect \(Self.quote(results)) --out \(Self.quote(tablePath))",
-                  "\(Self.quote(executable)) plot \(Self.quote(results)) --out \(Self.quote(figurePath))"]
-        return lines.joined(separator: "\n") + "\n"
+        get throws {
+            let q = ShellQuoting.quote
+            var lines = ["#!/bin/bash",
+                         "# Collects sweep \(label) once every array task has succeeded; submitted with",
+                         "#   --dependency=afterok:<array job> --kill-on-invalid-dep=yes",
+                         try Self.directive("job-name", label + "-collect")]
+            lines += try header(log: Self.collectLog)
+            lines += ["set -euo pipefail",
+                      "\(try q(executable)) collect \(try q(results)) --out \(try q(tablePath))",
+                      "# The figure is an extra: when none fits the table (or drawing fails) the job notes it and succeeds.",
+                      "\(try q(executable)) plot \(try q(results)) --out \(try q(figurePath)) || " +
+                          "echo \"note: no figure drawn (see the message above); the table is complete\" >&2"]
+            return lines.joined(separator: "\n") + "\n"
+        }
     }
 
-    /// Writes both scripts (executable) under `results/slurm`.
+    /// Writes both scripts (executable) under `results/slurm`. Both are made before anything
+    /// is created, so a value that cannot be written leaves no file or folder.
     public func writeScripts() throws {
+        let array = try arrayScript, collect = try collectScript
         let fm = FileManager.default
         for dir in [slurmDirectory, logsDirectory] {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        try AtomicFile.write(Data(arrayScript.utf8), to: arrayScriptPath)
-        try AtomicFile.write(Data(collectScript.utf8), to: collectScriptPath)
-        for p in [arrayScriptPath, collectScriptPath] { chmod(p, 0o755) }
+        try AtomicFile.write(Data(array.utf8), to: arrayScriptPath, permissions: 0o755)
+        try AtomicFile.write(Data(collect.utf8), to: collectScriptPath, permissions: 0o755)
     }
 
     /// The sbatch commands that submit the two jobs (for people submitting by hand).
     public var submitCommands: [String] {
-        ["ARRAY=$(sbatch --parsable \(Self.quote(arrayScriptPath)))",
-         "sbatch --parsable --dependency=afterok:${ARRAY%%;*} --kill-on-invalid-dep=yes \(Self.quote(collectScriptPath))"]
+        get throws {
+            let array = try (commandLineOptions(log: Self.arrayLog) + [arrayScriptPath]).map(ShellQuoting.quote)
+            let collect = try (commandLineOptions(log: Self.collectLog) + [collectScriptPath]).map(ShellQuoting.quote)
+            return ["ARRAY=$(sbatch --parsable \(array.joined(separator: " ")))",
+                    "sbatch --parsable --dependency=afterok:${ARRAY%%;*} --kill-on-invalid-dep=yes \(collect.joined(separator: " "))"]
+        }
     }
 
     /// Submits the array, then the collect job depending on it; returns both job ids.
     public func submit() throws -> (array: String, collect: String) {
-        let array = try Self.sbatch(["--parsable", arrayScriptPath])
+        let array = try Self.sbatch(["--parsable"] + commandLineOptions(log: Self.arrayLog) + [arrayScriptPath])
         do {
-            let collect = try Self.sbatch(["--parsable", "--dependency=afterok:\(array)", "--kill-on-invalid-dep=yes", collectScriptPath])
+            let collect = try Self.sbatch(["--parsable", "--dependency=afterok:\(array)", "--kill-on-invalid-dep=yes"] +
+                                          commandLineOptions(log: Self.collectLog) + [collectScriptPath])
             return (array, collect)
         } catch let e as SpecError {
             throw SpecError(source: e.source, key: e.key,

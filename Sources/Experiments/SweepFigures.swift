@@ -31,17 +31,8 @@ public enum SweepFigures {
                               kind requested: SweepFigureKind = .auto) throws -> (Figure, SweepFigureKind) {
         let table = Table(header: header, rows: rows)
         let isTrain = header.contains("test_accuracy")
-        var kind = requested
-        if kind == .auto {
-            if isTrain {
-                kind = !weightPaths.isEmpty ? .weights : .accuracy
-            } else {
-                let hursts = Set(table.column("hurst").filter { !$0.isEmpty })
-                let depths = Set(table.column("depth"))
-                kind = hursts.count > 1 ? .phase : (depths.count == 1 ? .histograms : .curves)
-            }
-        }
         guard !rows.isEmpty else { throw PlotError("the table has no rows (no finished cells)") }
+        let kind = requested == .auto ? try automaticKind(table, isTrain: isTrain, hasWeightPaths: !weightPaths.isEmpty) : requested
         switch kind {
         case .auto: fatalError("resolved above")
         case .accuracy:
@@ -81,6 +72,26 @@ public enum SweepFigures {
             default: return (SimulationFigures.differencesFigure(result), kind)
             }
         }
+    }
+
+    /// The figure whose needs the table meets: train tables draw figure 8 with weight paths,
+    /// else figure 9 when every row is an fBm cell (numeric beta, hurst, lr), else nothing
+    /// (an error saying so); simulate tables draw figure 7 when every row is an fBm cell and
+    /// there are several H, else figure 2 at a single depth, else the curves over depth.
+    static func automaticKind(_ table: Table, isTrain: Bool, hasWeightPaths: Bool) throws -> SweepFigureKind {
+        let hursts = table.column("hurst")
+        let everyRowHasHurst = hursts.allSatisfy { Double($0) != nil }
+        if isTrain {
+            if hasWeightPaths { return .weights }
+            let numeric = ["beta", "lr"].allSatisfy { table.header.contains($0) && table.column($0).allSatisfy { Double($0) != nil } }
+            guard numeric && everyRowHasHurst else {
+                throw PlotError("no figure fits this train table: figure 9 (accuracy) needs fbm cells (numeric beta, hurst and lr " +
+                                "in every row) and figure 8 (weights) needs cells with weight-entry, drawn from the results folder")
+            }
+            return .accuracy
+        }
+        if everyRowHasHurst && Set(hursts).count > 1 { return .phase }
+        return Set(table.column("depth")).count == 1 ? .histograms : .curves
     }
 
     /// Rebuilds a simulation result from a simulate table (the axes in order of appearance,

@@ -44,10 +44,13 @@ public struct SweepReport: Equatable, Sendable {
     public var alreadyFailed = 0
     /// Held by another process (it will record them).
     public var busy = 0
+    /// Found with a record file that cannot be read (so run again, like a missing one).
+    public var unreadable = 0
 
     public var summary: String {
         "\(cells) cell(s) in this shard: \(completed) done and \(failed) failed now, \(alreadyDone) already done, " +
-            "\(alreadyFailed) already failed, \(busy) running elsewhere"
+            "\(alreadyFailed) already failed, \(busy) running elsewhere" +
+            (unreadable > 0 ? "; \(unreadable) had an unreadable record" : "")
     }
 }
 
@@ -62,17 +65,20 @@ public final class SweepRunner: @unchecked Sendable {
     /// Loads what the default executor needs before any cell runs (nil when `execute` is injected).
     private let prepare: (([Cell]) throws -> Void)?
     private let log: @Sendable (String) -> Void
+    private let warn: @Sendable (String) -> Void
     private let lock = NSLock()
     private var report = SweepReport()
 
     /// `execute` defaults to running the cell's command (`simulate` probes or a training
-    /// run in `store.runDirectory(id)`); tests inject their own.
+    /// run in `store.runDirectory(id)`); tests inject their own. `log` gets progress lines,
+    /// `warn` (default: `log`) the problems found in the folder, such as unreadable records.
     public init(plan: SweepPlan, store: ResultStore, options: SweepOptions, execute: Execute? = nil,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                log: @escaping @Sendable (String) -> Void = { _ in }, warn: (@Sendable (String) -> Void)? = nil) {
         self.plan = plan
         self.store = store
         self.options = options
         self.log = log
+        self.warn = warn ?? log
         if let execute {
             self.execute = execute
             self.prepare = nil
@@ -110,12 +116,21 @@ public final class SweepRunner: @unchecked Sendable {
     /// Runs the shard to the end and reports what happened.
     public func run() throws -> SweepReport {
         let cells = plan.cells(in: options.shard)
+        // A record that cannot be read (truncated by a full disk, edited by hand) is said
+        // up front, and its cell runs again like a missing one.
+        var unreadable = 0
+        for cell in cells {
+            guard case .unreadable(let reason) = store.lookup(cell.id) else { continue }
+            warn(store.unreadableWarning(cell.id, reason: reason))
+            unreadable += 1
+        }
         // A wrong or missing data folder stops the sweep before anything is recorded (it is not
         // a property of any cell, and recording it would leave permanent "failed" records).
         try prepare?(cells.filter { finished(store.record($0.id)) == nil })
         try store.register(plan)
         report = SweepReport()
         report.cells = cells.count
+        report.unreadable = unreadable
         var next = 0
         var firstError: Error?
         let workers = max(1, min(options.workers, max(cells.count, 1)))

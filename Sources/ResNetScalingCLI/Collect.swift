@@ -11,7 +11,8 @@ struct Collect: ParsableCommand {
         with the columns of `resnet-scaling simulate`; train sweeps: one row per cell (final and best test \
         accuracy, losses, divergence, regularity of V before and after training). Failed cells are listed on \
         standard error. The last line on standard output is `N done, M failed, K missing`, counted against \
-        the cells the sweep stored in DIR/sweep.json.
+        the cells the sweep stored in DIR/sweep.json, followed by `, U unreadable` when some cells/<id>.json \
+        cannot be read (each is named on standard error; the next sweep runs those cells again).
         """
     )
 
@@ -31,6 +32,9 @@ struct Collect: ParsableCommand {
             table = try Collector.collect(try ResultStore(directory: results, create: false))
         } catch let e as SpecError { throw ValidationError(e.description) }
         try outputs.writeAll([("--out", table.csv)])
+        for record in table.unreadable {
+            FileHandle.standardError.write(Data("warning: \(record.warning)\n".utf8))
+        }
         for failure in table.failures.prefix(20) {
             FileHandle.standardError.write(Data("failed cell \(failure.id): \(failure.error)\n".utf8))
         }

@@ -78,6 +78,10 @@ struct Sweep: ParsableCommand {
             throw ValidationError("--array-size, --partition, --time, --cpus-per-task and --submit need --slurm")
         }
         if slurm && shard != nil { throw ValidationError("--shard: the Slurm array assigns shards; do not combine with --slurm") }
+        do {
+            if let partition { try SlurmJob.checkDirectiveValue(partition, flag: "--partition") }
+            if let time { try SlurmJob.checkTime(time, flag: "--time") }
+        } catch let e as SpecError { throw ValidationError(e.description) }
     }
 
     func run() throws {
@@ -92,6 +96,11 @@ struct Sweep: ParsableCommand {
         } catch let e as SpecError { throw ValidationError(e.description) }
         let plan: SweepPlan
         do { plan = try SweepPlan(spec: parsed) } catch let e as SpecError { throw ValidationError(e.description) }
+        if slurm {
+            do { try SlurmJob.checkResultsFolder(URL(fileURLWithPath: results).standardizedFileURL.path) } catch let e as SpecError {
+                throw ValidationError(e.description)
+            }
+        }
         let store: ResultStore
         do { store = try ResultStore(directory: results, create: true) } catch let e as SpecError { throw ValidationError(e.description) }
 
@@ -107,6 +116,8 @@ struct Sweep: ParsableCommand {
         let quiet = self.quiet
         let runner = SweepRunner(plan: plan, store: store, options: options, log: { line in
             if !quiet { FileHandle.standardError.write(Data("sweep: \(line)\n".utf8)) }
+        }, warn: { line in
+            FileHandle.standardError.write(Data("sweep: warning: \(line)\n".utf8))
         })
         let started = Date()
         let report: SweepReport
@@ -117,6 +128,12 @@ struct Sweep: ParsableCommand {
 
     private func writeSlurm(plan: SweepPlan, store: ResultStore, spec parsed: SweepSpec) throws {
         let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
+        // A path that is not UTF-8 reaches us altered (invalid bytes become U+FFFD), and the
+        // job would run a program that does not exist: refuse it here.
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw ValidationError("--slurm: cannot name this program in a job script: '\(executable)' is not an executable file " +
+                                  "(is its path valid UTF-8?)")
+        }
         let specPath = URL(fileURLWithPath: spec).standardizedFileURL.path
         // Overrides with paths were made absolute by the spec; repeat them as resolved.
         let resolved = overrides.map { item -> String in
@@ -130,7 +147,7 @@ struct Sweep: ParsableCommand {
         let job = SlurmJob(executable: executable, spec: specPath, results: store.directory, overrides: resolved, arraySize: max(tasks, 1),
                            partition: partition, time: time, cpusPerTask: cpusPerTask, workers: workers, retryFailed: retryFailed,
                            name: name)
-        try job.writeScripts()
+        do { try job.writeScripts() } catch let e as SpecError { throw ValidationError(e.description) }
         print("\(plan.cells.count) cells in \(job.arraySize) array task(s): \(job.arrayScriptPath)")
         print("collect job: \(job.collectScriptPath) → \(job.tablePath), \(job.figurePath)")
         if submit {
@@ -140,7 +157,9 @@ struct Sweep: ParsableCommand {
             print("collect job \(ids.collect)")
         } else {
             print("submit with:")
-            for line in job.submitCommands { print("  \(line)") }
+            do { for line in try job.submitCommands { print("  \(line)") } } catch let e as SpecError {
+                throw ValidationError(e.description)
+            }
         }
     }
 }

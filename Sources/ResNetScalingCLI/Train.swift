@@ -145,20 +145,29 @@ struct Train: ParsableCommand {
             lrStep: lrStep, lrGamma: lrGamma, epochs: epochs, batchSize: batchSize, seed: seed,
             trainLimit: trainLimit, testLimit: testLimit)
         do { try config.validate() } catch let e as ConfigurationError { throw ValidationError("--\(e.setting): \(e.message)") }
-        // The output folder is checked (and an existing run detected) before the data is loaded.
-        try checkOutputFolder()
+        // The output folder is checked and locked (and an existing run detected) before the data is loaded.
+        let folder = try checkOutputFolder()
 
-        let sets: (train: Dataset, test: Dataset)
-        do { sets = try dataset.load(directory: dataDir) } catch { throw ValidationError("--data-dir: \(error)") }
         let session: TrainingSession
         do {
-            session = try TrainingSession(configuration: config, train: sets.train, test: sets.test, directory: out,
-                                          resume: resume, threads: threads)
-        } catch let e as ConfigurationError {
-            throw ValidationError("--\(e.setting): \(e.message)")
+            let sets: (train: Dataset, test: Dataset)
+            do { sets = try dataset.load(directory: dataDir) } catch { throw ValidationError("--data-dir: \(error)") }
+            do {
+                session = try TrainingSession(configuration: config, train: sets.train, test: sets.test, directory: out,
+                                              resume: resume, threads: threads, lock: folder.lock)
+            } catch let e as ConfigurationError {
+                throw ValidationError("--\(e.setting): \(e.message)")
+            } catch let e as TrainingRunError {
+                if case .fewerEpochs = e { throw ValidationError("--epochs: \(e)") }
+                throw ValidationError("--out: \(e)")
+            } catch {
+                throw ValidationError("--out: \(error)")
+            }
         } catch {
-            throw ValidationError("--out: \(error)")
+            folder.abandon()
+            throw error
         }
+        defer { session.close() }
         let trainer = session.trainer
         if !quiet {
             let state = session.resumed ? "resuming after epoch \(trainer.completedEpochs)" : "new run"
@@ -191,25 +200,68 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// Fails early if --out cannot be used (a file in the way, an unwritable parent).
-    private func checkOutputFolder() throws {
-        var isDir: ObjCBool = false
+    /// Fails early if --out cannot be used (a file in the way, an unwritable parent, another
+    /// run using it); creates and locks it.
+    private func checkOutputFolder() throws -> LockedFolder {
         let fm = FileManager.default
-        if fm.fileExists(atPath: out, isDirectory: &isDir) {
-            guard isDir.boolValue else { throw ValidationError("--out: '\(out)' exists and is not a folder") }
-            guard fm.isWritableFile(atPath: out) else { throw ValidationError("--out: folder '\(out)' is not writable") }
+        // The folders this process makes (it may remove them again), outermost first; mkdir
+        // tells atomically whether it made each one.
+        var created: [String] = []
+        var missing: [String] = []
+        var path = URL(fileURLWithPath: out).standardizedFileURL
+        while !fm.fileExists(atPath: path.path) && path.path != "/" {
+            missing.insert(path.path, at: 0)
+            path.deleteLastPathComponent()
+        }
+        for folder in missing {
+            if mkdir(folder, 0o777) == 0 {
+                created.append(folder)
+            } else if errno != EEXIST {
+                let reason = String(cString: strerror(errno))
+                for made in created.reversed() { rmdir(made) }
+                throw ValidationError("--out: cannot create folder '\(folder)': \(reason)")
+            }
+        }
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: out, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("--out: '\(out)' exists and is not a folder")
+        }
+        guard fm.isWritableFile(atPath: out) else { throw ValidationError("--out: folder '\(out)' is not writable") }
+        let folder: LockedFolder
+        do { folder = LockedFolder(path: out, lock: try TrainingSession.lock(out), created: created) } catch {
+            throw ValidationError("--out: \(error)")
+        }
+        do {
             if !resume, fm.fileExists(atPath: (out as NSString).appendingPathComponent(Checkpoint.fileName)) {
                 throw ValidationError("--out: '\(out)' already holds a run; pass --resume to continue it or choose another folder")
             }
-        } else {
-            do { try fm.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-                throw ValidationError("--out: cannot create folder '\(out)': \(error.localizedDescription)")
-            }
+            try OutputFile.checkWritable((out as NSString).appendingPathComponent(TrainingSession.metricsFileName), flag: "--out")
+        } catch {
+            folder.abandon()
+            throw error
         }
-        try OutputFile.checkWritable((out as NSString).appendingPathComponent(TrainingSession.metricsFileName), flag: "--out")
+        return folder
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+}
+
+/// train's --out folder, locked; `abandon()` undoes the start of a run that failed before
+/// writing anything: the lock is released and the folders this process created are removed.
+struct LockedFolder {
+    let path: String
+    let lock: FileLock
+    /// Folders made by this process, outermost first.
+    let created: [String]
+
+    func abandon() {
+        defer { lock.release() }
+        guard !created.isEmpty else { return }
+        // Still holding the lock, so no other run can be using the file. rmdir fails (and
+        // keeps the folder) if anything else has appeared in it.
+        unlink((path as NSString).appendingPathComponent(TrainingSession.lockFileName))
+        for folder in created.reversed() { rmdir(folder) }
+    }
 }
 
 /// The progress line on standard error: rewritten in place on a terminal (4 times a second),

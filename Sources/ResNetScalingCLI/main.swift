@@ -16,6 +16,15 @@ struct ResNetScalingCommand: ParsableCommand {
     )
 }
 
+// Swift strings hold only UTF-8: an argument that is not (a file name in another encoding)
+// would reach the commands altered, invalid bytes replaced by U+FFFD, and name another file.
+// It is refused before anything runs.
+if let bad = CommandLineBytes.firstNonUTF8Argument() {
+    FileHandle.standardError.write(Data(("error: argument \(bad.index) (\(bad.shown)) is not valid UTF-8; " +
+                                         "file names and values must be UTF-8\n").utf8))
+    Foundation.exit(ExitCode.validationFailure.rawValue)
+}
+
 // Errors print as one line naming the flag and what is accepted; help and version as usual.
 do {
     var command = try ResNetScalingCommand.parseAsRoot()

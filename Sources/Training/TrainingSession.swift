@@ -10,6 +10,10 @@ public enum TrainingRunError: Error, Equatable, CustomStringConvertible, Sendabl
     case configurationMismatch(path: String, settings: [String], details: String)
     /// The output folder cannot be created or written.
     case outputDirectory(path: String, reason: String)
+    /// Another process holds the folder's lock (`holder` as written in the lock file, if any).
+    case inUse(path: String, holder: FileLock.Holder?)
+    /// `resume` was requested with fewer epochs than the run was started for.
+    case fewerEpochs(path: String, recorded: Int, requested: Int, completed: Int)
 
     public var description: String {
         switch self {
@@ -19,6 +23,12 @@ public enum TrainingRunError: Error, Equatable, CustomStringConvertible, Sendabl
             return "cannot resume '\(p)': its run was made with different settings (\(settings.joined(separator: ", "))): \(details)"
         case let .outputDirectory(p, r):
             return "output folder '\(p)': \(r)"
+        case let .inUse(p, holder):
+            return "'\(p)' is in use by \(holder?.description ?? "another process") (\(TrainingSession.lockFileName) is locked); " +
+                "wait for that run to end or choose another output folder"
+        case let .fewerEpochs(p, recorded, requested, completed):
+            return "cannot resume '\(p)' with --epochs \(requested): its run is for \(recorded) epochs (\(completed) done); " +
+                "--epochs may only extend it (\(recorded) or more)"
         }
     }
 }
@@ -80,26 +90,36 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
 }
 
 /// A training run tied to an output folder: `metrics.json` and `checkpoint.bin` are written
-/// atomically after every epoch, and `resume` continues from the checkpoint.
+/// atomically after every epoch, and `resume` continues from the checkpoint. The session holds
+/// an exclusive lock on the folder (`run.lock`) from its start until `close()` or its end, so
+/// that two runs never write one folder.
 public final class TrainingSession {
     public static let metricsFileName = "metrics.json"
+    public static let lockFileName = "run.lock"
 
     public let directory: String
     public let trainer: Trainer
     /// Whether the trainer was restored from a checkpoint.
     public let resumed: Bool
+    private let lock: FileLock
 
     public var metricsPath: String { (directory as NSString).appendingPathComponent(Self.metricsFileName) }
     public var checkpointPath: String { (directory as NSString).appendingPathComponent(Checkpoint.fileName) }
 
-    /// Prepares the folder (created if missing) and the trainer: fresh, or restored from the
-    /// folder's checkpoint when `resume` is set (a missing checkpoint starts afresh). Throws
-    /// before any training if the folder is unusable, holds another run without `resume`, or
-    /// holds a run with other settings.
+    /// Prepares the folder (created if missing), locks it, and prepares the trainer: fresh, or
+    /// restored from the folder's checkpoint when `resume` is set (a missing checkpoint starts
+    /// afresh). Throws before any training if the folder is unusable or in use, holds another
+    /// run without `resume`, or holds a run with other settings or more epochs. `lock` is the
+    /// folder's lock when the caller took it already (`TrainingSession.lock(_:)`).
     public init(configuration: TrainingConfiguration, train: Dataset, test: Dataset, directory: String,
-                resume: Bool, threads: Int = 1) throws {
+                resume: Bool, threads: Int = 1, lock: FileLock? = nil) throws {
         self.directory = directory
         try Self.prepareDirectory(directory)
+        let lockPath = (directory as NSString).appendingPathComponent(Self.lockFileName)
+        if let lock, lock.path != lockPath {
+            throw TrainingRunError.outputDirectory(path: directory, reason: "the lock given is '\(lock.path)', not \(Self.lockFileName) in it")
+        }
+        self.lock = try lock ?? Self.lock(directory)
         let checkpointPath = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
         let exists = FileManager.default.fileExists(atPath: checkpointPath)
         if exists && !resume { throw TrainingRunError.existingRun(path: directory) }
@@ -111,6 +131,12 @@ public final class TrainingSession {
                 let details = differences.map { "\($0) was \(old[$0].map { "\($0)" } ?? "unset"), now \(new[$0].map { "\($0)" } ?? "unset")" }
                 throw TrainingRunError.configurationMismatch(path: directory, settings: differences,
                                                              details: details.joined(separator: "; "))
+            }
+            // More epochs extend the run (and become its total); fewer would silently record a
+            // run as finished after more epochs than it says.
+            guard configuration.epochs >= state.configuration.epochs else {
+                throw TrainingRunError.fewerEpochs(path: directory, recorded: state.configuration.epochs,
+                                                   requested: configuration.epochs, completed: state.completedEpochs)
             }
             var state2 = state
             state2.configuration.epochs = configuration.epochs
@@ -126,6 +152,21 @@ public final class TrainingSession {
             }
         }
     }
+
+    /// Takes the exclusive lock of a run folder (which must exist) without waiting; throws
+    /// `inUse`, naming the holder, if another run has it.
+    public static func lock(_ directory: String) throws -> FileLock {
+        let path = (directory as NSString).appendingPathComponent(lockFileName)
+        let lock: FileLock?
+        do { lock = try FileLock.tryLock(path) } catch {
+            throw TrainingRunError.outputDirectory(path: directory, reason: "\(error)")
+        }
+        guard let lock else { throw TrainingRunError.inUse(path: directory, holder: FileLock.holder(of: path)) }
+        return lock
+    }
+
+    /// Releases the folder's lock; the session must not be used after it.
+    public func close() { lock.release() }
 
     static func prepareDirectory(_ directory: String) throws {
         var isDir: ObjCBool = false

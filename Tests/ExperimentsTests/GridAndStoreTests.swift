@@ -221,25 +221,32 @@ final class GridAndStoreTests: XCTestCase {
     func testSlurmScripts() throws {
         let job = SlurmJob(executable: "/opt/bin/resnet-scaling", spec: "/x/spec.yaml", results: "/shared/r", overrides: ["data-dir=/d"],
                            arraySize: 8, partition: "cpu", time: "01:00:00", cpusPerTask: 4, name: "sweep-x")
-        let array = job.arrayScript
+        let array = try job.arrayScript, collect = try job.collectScript
         XCTAssertTrue(array.contains("#SBATCH --array=0-7"))
-        XCTAssertTrue(array.contains("#SBATCH --partition=cpu"))
-        XCTAssertTrue(array.contains("#SBATCH --time=01:00:00"))
+        XCTAssertTrue(array.contains("#SBATCH --partition=\"cpu\"\n"), array)
+        XCTAssertTrue(array.contains("#SBATCH --time=\"01:00:00\"\n"), array)
         XCTAssertTrue(array.contains("#SBATCH --cpus-per-task=4"))
         XCTAssertTrue(array.contains("'/opt/bin/resnet-scaling' sweep '/x/spec.yaml' --results '/shared/r' --shard \"${SLURM_ARRAY_TASK_ID}/8\""))
         XCTAssertTrue(array.contains("--set 'data-dir=/d'"))
-        XCTAssertTrue(job.collectScript.contains("'/opt/bin/resnet-scaling' collect '/shared/r' --out '/shared/r/table.csv'"))
-        XCTAssertTrue(job.submitCommands[1].contains("--dependency=afterok:"))
-        XCTAssertTrue(job.submitCommands[1].contains("--kill-on-invalid-dep=yes"))
+        XCTAssertTrue(collect.contains("'/opt/bin/resnet-scaling' collect '/shared/r' --out '/shared/r/table.csv'\n"))
+        XCTAssertTrue(collect.contains("'/opt/bin/resnet-scaling' plot '/shared/r' --out '/shared/r/figure.svg' || echo "), collect)
+        let submit = try job.submitCommands
+        XCTAssertEqual(submit[0], "ARRAY=$(sbatch --parsable '/shared/r/slurm/array.sbatch')")
+        XCTAssertTrue(submit[1].contains("--dependency=afterok:"))
+        XCTAssertTrue(submit[1].contains("--kill-on-invalid-dep=yes"))
         XCTAssertTrue(array.contains("#SBATCH --job-name=\"sweep-x\""))
         XCTAssertTrue(array.contains("#SBATCH --output=\"/shared/r/logs/shard-%A_%a.out\""), array)
-        XCTAssertTrue(job.collectScript.contains("#SBATCH --job-name=\"sweep-x-collect\""))
-        XCTAssertTrue(job.collectScript.contains("#SBATCH --output=\"/shared/r/logs/collect.out\""))
-        // Spaces, quotes, backslashes and % in the results path are kept literally.
-        let odd = SlurmJob(executable: "/b", spec: "/s.yaml", results: "/my runs/100%/a\"b\\c", overrides: [], arraySize: 2,
+        XCTAssertTrue(collect.contains("#SBATCH --job-name=\"sweep-x-collect\""))
+        XCTAssertTrue(collect.contains("#SBATCH --output=\"/shared/r/logs/collect.out\""))
+        // Spaces, quotes and % in the results path are kept literally.
+        let odd = SlurmJob(executable: "/b", spec: "/s.yaml", results: "/my runs/100%/a\"b#c", overrides: [], arraySize: 2,
                            name: "my \"sweep\"")
-        XCTAssertTrue(odd.arrayScript.contains("#SBATCH --output=\"/my runs/100%%/a\\\"b\\\\c/logs/shard-%A_%a.out\"\n"), odd.arrayScript)
-        XCTAssertTrue(odd.arrayScript.contains("#SBATCH --job-name=\"my \\\"sweep\\\"\"\n"), odd.arrayScript)
+        let oddScript = try odd.arrayScript
+        XCTAssertTrue(oddScript.contains("#SBATCH --output=\"/my runs/100%%/a\\\"b#c/logs/shard-%A_%a.out\"\n"), oddScript)
+        XCTAssertTrue(oddScript.contains("#SBATCH --job-name=\"my \\\"sweep\\\"\"\n"), oddScript)
+        // A backslash: Slurm would drop it from the log path and the jobs would not start.
+        let backslash = SlurmJob(executable: "/b", spec: "/s.yaml", results: "/r/a\\b", overrides: [], arraySize: 2, name: "x")
+        XCTAssertThrowsError(try backslash.arrayScript) { XCTAssertTrue("\($0)".contains("backslash"), "\($0)") }
     }
 }
 

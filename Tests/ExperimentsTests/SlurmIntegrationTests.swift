@@ -61,14 +61,15 @@ final class SlurmIntegrationTests: XCTestCase {
         return out
     }
 
-    func testJobArraySweepCollectCancelAndResubmit() throws {
+    /// Starts the cluster (stopped again at the end of the test) in a fresh `directory`;
+    /// false if it did not start (the failure is recorded).
+    func startCluster() throws -> Bool {
         let start = Self.tools.appendingPathComponent("start-local-slurm.sh")
         guard FileManager.default.fileExists(atPath: start.path) else {
             throw XCTSkip("no local Slurm tools at \(start.path) (expected ../shared/tools beside the repository); the Slurm test runs in CI")
         }
         guard getuid() == 0 else { throw XCTSkip("start-local-slurm.sh needs root") }
         guard FileManager.default.fileExists(atPath: Self.mnist.path) else { throw XCTSkip("no MNIST at \(Self.mnist.path)") }
-        let began = Date()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-sweep-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         addTeardownBlock { [directory] in
@@ -77,7 +78,12 @@ final class SlurmIntegrationTests: XCTestCase {
         }
         let started = try shell("bash '\(start.path)'", timeout: 150)
         XCTAssertEqual(started.status, 0, started.output)
-        guard started.status == 0 else { return }
+        return started.status == 0
+    }
+
+    func testJobArraySweepCollectCancelAndResubmit() throws {
+        let began = Date()
+        guard try startCluster() else { return }
 
         // 8 tiny training runs on a slice of MNIST: 2 lr × 2 H × 2 β.
         let yaml = """
@@ -166,6 +172,55 @@ final class SlurmIntegrationTests: XCTestCase {
         }
         XCTAssertEqual(ranAgain, 8 - before.count, "the resubmission ran exactly the missing cells")
         print("Slurm sweep test: \(String(format: "%.1f", Date().timeIntervalSince(began))) s; \(before.count) cells survived the cancel")
+    }
+}
+
+extension SlurmIntegrationTests {
+    /// Under a real Slurm: a results folder and a spec whose names hold a newline, quotes, a
+    /// `%` and command substitutions; a train sweep without fBm cells. The jobs run exactly
+    /// the sweep (nothing injected runs), the logs land in the results folder under their
+    /// expanded names (given to sbatch on its command line, since a directive cannot hold a
+    /// newline), and the collect job completes, noting that no figure fits the table.
+    func testHostilePathsAndATrainSweepWithoutFBM() throws {
+        guard try startCluster() else { return }
+        let odd = "x\n$(touch pwned-1)`touch pwned-2`;touch pwned-3 'q' \"dq\" 100%"
+        let folder = directory.appendingPathComponent("in \(odd)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let spec = folder.appendingPathComponent("spec \(odd).yaml")
+        try """
+        command: train
+        settings:
+          dataset: mnist
+          data-dir: \(Self.mnist.path)
+          width: 8
+          depth: 10
+          epochs: 1
+          train-limit: 500
+          test-limit: 200
+        axes:
+          beta: [0.5, 1]
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let results = folder.appendingPathComponent("results \(odd)")
+        // Submitted from `directory`: the jobs start there, where a relative `touch` would land.
+        let submitted = try Spawn.run(["/usr/bin/timeout", "300", "/usr/bin/env", "--chdir=\(directory.path)", Tool.executable.path,
+                                       "sweep", spec.path, "--results", results.path, "--slurm", "--submit", "--cpus-per-task", "1"])
+        XCTAssertEqual(submitted.status, 0, submitted.output)
+        let ids = try jobIDs(submitted.output)
+        XCTAssertEqual(try waitUntilFinished(ids.collect, timeout: 120), ["COMPLETED"])
+        XCTAssertEqual(try states(ids.array), ["COMPLETED", "COMPLETED"])
+        let logs = results.appendingPathComponent("logs")
+        let names = try FileManager.default.contentsOfDirectory(atPath: logs.path).sorted()
+        XCTAssertEqual(names, ["collect.out", "shard-\(ids.array)_0.out", "shard-\(ids.array)_1.out"])
+        let collectLog = try String(contentsOf: logs.appendingPathComponent("collect.out"), encoding: .utf8)
+        XCTAssertTrue(collectLog.contains("2 done, 0 failed, 0 missing"), collectLog)
+        XCTAssertTrue(collectLog.contains("no figure fits this train table"), collectLog)
+        XCTAssertTrue(collectLog.contains("note: no figure drawn"), collectLog)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: results.appendingPathComponent("table.csv").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: results.appendingPathComponent("figure.svg").path))
+        let all = FileManager.default.enumerator(atPath: directory.path)?.allObjects as? [String] ?? []
+        XCTAssertEqual(all.filter { ($0 as NSString).lastPathComponent.hasPrefix("pwned") }, [], "an injected command ran")
+        let home = try FileManager.default.contentsOfDirectory(atPath: NSHomeDirectory()).filter { $0.hasPrefix("pwned") }
+        XCTAssertEqual(home, [])
     }
 }
 

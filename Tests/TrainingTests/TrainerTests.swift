@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import ResNets
 import Stochastic
 import XCTest
@@ -108,6 +109,7 @@ final class TrainerTests: XCTestCase {
         first.trainer.evaluateInitial()
         _ = first.trainer.runEpoch()
         try first.save()
+        first.close()
         let second = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true, threads: 2)
         XCTAssertTrue(second.resumed)
         XCTAssertEqual(second.trainer.completedEpochs, 1)
@@ -120,6 +122,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(numbers(resumedMetrics), numbers(fullMetrics))
         XCTAssertEqual(resumedMetrics.regularity, fullMetrics.regularity)
         XCTAssertEqual(resumedMetrics.initial, fullMetrics.initial)
+        second.close()
         // Resuming a finished run changes nothing.
         let third = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true)
         XCTAssertTrue(third.trainer.isFinished)
@@ -175,6 +178,69 @@ final class TrainerTests: XCTestCase {
         let longer = try TrainingSession(configuration: tiny(epochs: 2), train: train, test: test, directory: dir, resume: true)
         XCTAssertEqual(longer.trainer.completedEpochs, 1)
         XCTAssertEqual(try longer.run().epochs.count, 2)
+    }
+
+    /// Resuming with fewer epochs than the run was started for is refused (before, a 2-epoch
+    /// run resumed with 1 recorded `epochs: 1` with 2 done); more epochs extend it and the
+    /// new total is what metrics.json and the checkpoint record.
+    func testResumeEpochsMayOnlyExtendTheRun() throws {
+        let (train, test) = data(train: 128, test: 64)
+        let dir = folder.appendingPathComponent("run").path
+        let first = try TrainingSession(configuration: tiny(epochs: 2), train: train, test: test, directory: dir, resume: false)
+        try first.run()
+        first.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: first.metricsPath))
+        XCTAssertThrowsError(try TrainingSession(configuration: tiny(epochs: 1), train: train, test: test, directory: dir, resume: true)) {
+            XCTAssertEqual($0 as? TrainingRunError, .fewerEpochs(path: dir, recorded: 2, requested: 1, completed: 2))
+            XCTAssertTrue("\($0)".contains("--epochs may only extend it"), "\($0)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: first.metricsPath)), before, "a refused resume writes nothing")
+        // The same total resumes a finished run without training.
+        let same = try TrainingSession(configuration: tiny(epochs: 2), train: train, test: test, directory: dir, resume: true)
+        XCTAssertTrue(same.trainer.isFinished)
+        same.close()
+        let longer = try TrainingSession(configuration: tiny(epochs: 3), train: train, test: test, directory: dir, resume: true)
+        let metrics = try longer.run()
+        longer.close()
+        XCTAssertEqual(metrics.config.epochs, 3)
+        XCTAssertEqual(metrics.completedEpochs, 3)
+        XCTAssertEqual(metrics.epochs.map(\.epoch), [1, 2, 3])
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: longer.metricsPath))) as! [String: Any]
+        XCTAssertEqual((json["config"] as! [String: Any])["epochs"] as? Int, 3)
+        XCTAssertEqual(json["completed_epochs"] as? Int, 3)
+        XCTAssertEqual(try Checkpoint.read(from: longer.checkpointPath).configuration.epochs, 3)
+        // Now 2 is fewer than the recorded 3.
+        XCTAssertThrowsError(try TrainingSession(configuration: tiny(epochs: 2), train: train, test: test, directory: dir, resume: true))
+    }
+
+    /// Two sessions on one folder: the second is refused at once, naming the holder; after
+    /// `close()` (or the end of the holder) the folder can be used again. Two `FileLock`s in
+    /// one process are two open file descriptions, so flock makes them exclude each other
+    /// exactly as two processes would.
+    func testRunFolderIsLocked() throws {
+        let (train, test) = data(train: 128, test: 64)
+        let dir = folder.appendingPathComponent("run").path
+        let first = try TrainingSession(configuration: tiny(epochs: 1), train: train, test: test, directory: dir, resume: false)
+        for resume in [false, true] {
+            XCTAssertThrowsError(try TrainingSession(configuration: tiny(epochs: 1), train: train, test: test, directory: dir,
+                                                     resume: resume)) { error in
+                let holder = FileLock.Holder(pid: getpid(), host: ProcessInfo.processInfo.hostName)
+                XCTAssertEqual(error as? TrainingRunError, .inUse(path: dir, holder: holder))
+                XCTAssertTrue("\(error)".contains("'\(dir)' is in use by process \(getpid()) on host \(holder.host)"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try TrainingSession.lock(dir))
+        try first.run()
+        first.close()
+        let again = try TrainingSession(configuration: tiny(epochs: 1), train: train, test: test, directory: dir, resume: true)
+        XCTAssertTrue(again.resumed)
+        again.close()
+        // A lock taken ahead (as `train` does before loading data) is the session's lock.
+        let lock = try TrainingSession.lock(dir)
+        let third = try TrainingSession(configuration: tiny(epochs: 1), train: train, test: test, directory: dir, resume: true, lock: lock)
+        XCTAssertThrowsError(try TrainingSession.lock(dir))
+        third.close()
+        XCTAssertNoThrow(try TrainingSession.lock(dir).release())
     }
 
     func testCheckpointValidation() throws {
@@ -256,6 +322,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(session.trainer.parameters.v.allSatisfy(\.isFinite))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: session.metricsPath))) as! [String: Any]
         XCTAssertEqual(json["diverged"] as? Bool, true)
+        session.close()
         // Resuming a diverged run does nothing more.
         let again = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true)
         XCTAssertTrue(again.trainer.isFinished)
@@ -279,6 +346,7 @@ final class TrainerTests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: session.metricsPath))) as! [String: Any]
         let initial = json["initial"] as! [String: Any]
         XCTAssertTrue(initial["loss"] is NSNull)
+        session.close()
         // The checkpoint (with its NaN initial loss) reads back.
         let again = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true)
         XCTAssertTrue(again.trainer.isFinished)
