@@ -65,7 +65,9 @@ final class FileLockTests: XCTestCase {
         // One process (bash exec'ing sleep) holding the lock on its descriptor 9.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/bin/bash")
-        holder.arguments = ["-c", "exec 9>>\"$1\" && flock -n 9 && exec sleep 60", "holder", path]
+        // A blocking flock: the probes below briefly take the lock, and a non-blocking attempt
+        // that met one of them would make the holder give up (a flaky test).
+        holder.arguments = ["-c", "exec 9>>\"$1\" && flock 9 && exec sleep 60", "holder", path]
         try holder.run()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
