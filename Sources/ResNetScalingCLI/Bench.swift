@@ -22,14 +22,14 @@ struct Bench: ParsableCommand {
     @Option(help: "What to measure: kernels, random, processes, training, experiments or all.")
     var section: Section = .all
 
-    @Option(help: "Worker threads for the experiment section.", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Worker threads for the experiment section.", transform: OptionParsing.threads)
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .customLong("figure2-models"), help: "Models of figure 2 (d = 100, L = 1000) to time before extrapolating to 10⁴.",
+    @Option(name: .customLong("figure2-models"), parsing: .unconditional, help: "Models of figure 2 (d = 100, L = 1000) to time before extrapolating to 10⁴.",
             transform: OptionParsing.positiveInt)
     var figure2Models: Int = 200
 
-    @Option(name: .customLong("figure7-hursts"), help: "Hurst indices of the figure-7 grid (51 at paper size).",
+    @Option(name: .customLong("figure7-hursts"), parsing: .unconditional, help: "Hurst indices of the figure-7 grid (51 at paper size).",
             transform: OptionParsing.positiveInt)
     var figure7Hursts: Int = 51
 

@@ -32,13 +32,13 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("Results folder (created if missing; on a shared filesystem for Slurm).", valueName: "dir"))
     var results: String
 
-    @Option(help: "Cells run at the same time by this process.", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Cells run at the same time by this process.", transform: OptionParsing.threads)
     var workers: Int = 1
 
-    @Option(help: "Threads per cell (default: the spec's threads, else cores / workers).", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Threads per cell (default: the spec's threads, else cores / workers).", transform: OptionParsing.threads)
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Run only shard i of n: every n-th cell starting at i (0-based).", valueName: "i/n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only shard i of n: every n-th cell starting at i (0-based).", valueName: "i/n"))
     var shard: String?
 
     @Option(name: .customLong("set"), parsing: .singleValue,
@@ -52,7 +52,7 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Write Slurm job scripts (a job array of shards and a dependent collect job) instead of running.")
     var slurm = false
 
-    @Option(name: .customLong("array-size"), help: "With --slurm: number of array tasks (shards); default: one per cell, at most 1000.",
+    @Option(name: .customLong("array-size"), parsing: .unconditional, help: "With --slurm: number of array tasks (shards); default: one per cell, at most 1000.",
             transform: OptionParsing.positiveInt)
     var arraySize: Int?
 
@@ -62,7 +62,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "With --slurm: time limit per task (e.g. 01:00:00).")
     var time: String?
 
-    @Option(name: .customLong("cpus-per-task"), help: "With --slurm: CPUs per task.", transform: OptionParsing.positiveInt)
+    @Option(name: .customLong("cpus-per-task"), parsing: .unconditional, help: "With --slurm: CPUs per task.", transform: OptionParsing.positiveInt)
     var cpusPerTask: Int?
 
     @Flag(help: "With --slurm: submit both jobs (sbatch --parsable) and print their ids.")

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Resources
+
+final class MemoryLimitTests: XCTestCase {
+    func testPlaceholder() {}
+}
