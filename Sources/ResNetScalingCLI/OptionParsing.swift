@@ -8,7 +8,7 @@ import ResNetScaling
 enum OptionParsing {
     static func positiveInt(_ text: String) throws -> Int {
         guard let value = Int(text), value >= 1 else {
-            let tooLong = !text.isEmpty && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
+            let tooLong = Int(text) == nil && !text.isEmpty && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber)
             throw ValidationError(tooLong ? "must be a positive integer below 2^63" : "must be a positive integer")
         }
         return value

@@ -71,6 +71,13 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Print only the final summary.")
     var quiet = false
 
+    @Option(name: .customLong("max-cells"), parsing: .unconditional,
+            help: "Refuse grids of more cells than this (counted before they are expanded).",
+            transform: OptionParsing.positiveInt)
+    var maxCells: Int = SweepPlan.defaultMaximumCells
+
+    @OptionGroup var resources: MemoryOption
+
     func validate() throws {
         if !slurm && (arraySize != nil || partition != nil || time != nil || cpusPerTask != nil || submit) {
             throw ValidationError("--array-size, --partition, --time, --cpus-per-task and --submit need --slurm")
@@ -85,7 +92,19 @@ struct Sweep: ParsableCommand {
             try parsed.apply(overrides: overrides)
         } catch let e as SpecError { throw ValidationError(e.description) }
         let plan: SweepPlan
-        do { plan = try SweepPlan(spec: parsed) } catch let e as SpecError { throw ValidationError(e.description) }
+        do { plan = try SweepPlan(spec: parsed, maximumCells: maxCells) } catch let e as SpecError { throw ValidationError(e.description) }
+        // Everything that can be checked without the results folder is checked before it is
+        // created: the shard, the threads, and the memory of the cells run at once (train
+        // cells without their data here; with it once the data is loaded).
+        var options = SweepOptions(workers: workers, threads: threads, retryFailed: retryFailed, memoryLimit: resources.limit)
+        if let shard {
+            do { options.shard = try Shard(parsing: shard) } catch let e as SpecError { throw ValidationError(e.description) }
+        }
+        let threadsPerCell = SweepRunner.threadsPerCell(plan: plan, options: options)
+        try ResourceLimits.checkThreads(threadsPerCell, subject: "\(spec): threads")
+        if !slurm {
+            try plan.checkMemory(plan.cells(in: options.shard), workers: workers, threads: threadsPerCell, limit: resources.limit)
+        }
         let store: ResultStore
         do { store = try ResultStore(directory: results, create: true) } catch let e as SpecError { throw ValidationError(e.description) }
 
@@ -93,10 +112,6 @@ struct Sweep: ParsableCommand {
             do { try store.register(plan) } catch let e as SpecError { throw ValidationError(e.description) }
             try writeSlurm(plan: plan, store: store, spec: parsed)
             return
-        }
-        var options = SweepOptions(workers: workers, threads: threads, retryFailed: retryFailed)
-        if let shard {
-            do { options.shard = try Shard(parsing: shard) } catch let e as SpecError { throw ValidationError(e.description) }
         }
         let quiet = self.quiet
         let runner = SweepRunner(plan: plan, store: store, options: options, log: { line in
