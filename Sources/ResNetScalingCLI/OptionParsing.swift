@@ -85,6 +85,7 @@ enum ValueMessage {
         let reason = message[flagEnd.upperBound...]
         guard reason.hasPrefix("must "), let flag = synopsis.split(separator: " ").first else { return message }
         let shown = value.replacingOccurrences(of: "\n", with: "\\n")  // one line, whatever was typed
-        return "\(flag) \(reason) (got \(shown))"
+        // Messages that already quote the value ("…, got -5") keep it once.
+        return reason.contains("got ") ? "\(flag) \(reason)" : "\(flag) \(reason) (got \(shown))"
     }
 }

@@ -62,7 +62,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "With --slurm: time limit per task (e.g. 01:00:00).")
     var time: String?
 
-    @Option(name: .customLong("cpus-per-task"), parsing: .unconditional, help: "With --slurm: CPUs per task.", transform: OptionParsing.positiveInt)
+    @Option(name: .customLong("cpus-per-task"), parsing: .unconditional, help: "With --slurm: CPUs per task.", transform: OptionParsing.threads)
     var cpusPerTask: Int?
 
     @Flag(help: "With --slurm: submit both jobs (sbatch --parsable) and print their ids.")
