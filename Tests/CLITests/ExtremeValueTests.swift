@@ -273,4 +273,31 @@ final class ExtremeValueTests: XCTestCase {
         }
         check(all)
     }
+
+    /// The messages say what is wrong with the numbers: the value refused, or the memory needed
+    /// and the bound with the way to raise it.
+    func testMessagesGiveTheValueOrTheNumbersAndTheBound() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("extreme-messages-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func stderr(_ arguments: [String]) -> String { Self.run(arguments, in: folder).stderr }
+        XCTAssertEqual(stderr(["simulate", "--width", "-3", "--out", "o.csv"]), "error: --width must be a positive integer (got -3)\n")
+        XCTAssertEqual(stderr(["train", "--data-dir", "d", "--out", "o", "--lr", "-0.5"]), "error: --lr must be a positive number (got -0.5)\n")
+        XCTAssertEqual(stderr(["simulate", "--threads", "5000", "--out", "o.csv"]), "error: --threads must be at most 1024 (got 5000)\n")
+        let samples = stderr(["simulate", "--samples", "1000000000", "--out", "o.csv"])
+        XCTAssertTrue(samples.hasPrefix("error: simulate needs about "), samples)
+        XCTAssertTrue(samples.contains(" for 3.0 × 10^10 records (1.0 × 10^10 models × 3 β × 1 input(s))"), samples)
+        XCTAssertTrue(samples.contains("; the limit is "), samples)
+        XCTAssertTrue(samples.hasSuffix(" (half the physical memory); use --memory-limit <GB> to raise it\n"), samples)
+        let small = stderr(["simulate", "--samples", "1000", "--memory-limit", "0.0001", "--out", "o.csv"])
+        XCTAssertTrue(small.contains("the limit is 100 kB (--memory-limit 0.0001); use a larger --memory-limit to raise it"), small)
+        let wide = stderr(["train", "--data-dir", Self.fixture("mnist"), "--width", "100000", "--depth", "1000", "--out", "run"])
+        XCTAssertTrue(wide.hasPrefix("error: train needs about "), wide)
+        XCTAssertTrue(wide.contains(" for a model of 1.0 × 10^13 parameters (d = 100000, L = 1000)"), wide)
+        XCTAssertTrue(stderr(["simulate", "--init", "smooth:1e17", "--out", "o.csv"])
+            .hasPrefix("error: --init: cannot sample smooth:1e+17 at depth 10: circulant embedding failed: length scale 1e+17 is too large"))
+        XCTAssertEqual(stderr(["paths", "--length", "99999999999", "--out", "p.svg"]),
+                       "error: --length must be at most 1048577 (got 99999999999): longer paths need a larger circulant embedding than supported\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+    }
 }
