@@ -135,11 +135,11 @@ struct Simulate: ParsableCommand {
         spec.samples = samples
         spec.inputsPerModel = inputs
         spec.seed = seed
-        do { try spec.validate() } catch let e as ConfigurationError { throw ValidationError("--\(e.setting): \(e.message)") }
         // What the run would hold (records, their CSV, per-thread tapes) against the limit,
-        // before anything of that size exists.
+        // before anything of that size exists (the estimate saturates, so any sizes are safe here).
         try resources.check(spec.estimatedBytes(threads: threads), subject: "simulate",
                             purpose: "for \(MemoryLimit.format(count: spec.recordCount())) records (\(MemoryLimit.format(count: spec.unitCount())) models × \(spec.betas.count) β × \(spec.inputsPerModel) input(s)) on \(min(threads, max(spec.unitCount(), 1))) thread(s)")
+        do { try spec.validate() } catch let e as ConfigurationError { throw ValidationError("--\(e.setting): \(e.message)") }
         let simulator: Simulator
         do { simulator = try Simulator(spec: spec) } catch let e as ConfigurationError {
             throw ValidationError("--\(e.setting): \(e.message)")

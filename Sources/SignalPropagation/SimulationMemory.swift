@@ -65,4 +65,21 @@ extension SimulationSpec {
         return Saturating.sum(Saturating.product(records, Self.bytesPerRecord), Saturating.product(units, Self.bytesPerUnit),
                               Saturating.product(workers, perWorker), processBytes)
     }
+
+    /// The setting whose value makes the sizes of a run too large to count in an `Int` (the
+    /// estimate saturates), or nil: a spec so large is invalid whatever the memory limit, and
+    /// refusing it keeps every buffer size and index below `Int.max`.
+    func uncountableSetting() -> String? {
+        guard estimatedBytes(threads: 1) == Int.max else { return nil }
+        let reductions: [(String, (inout SimulationSpec) -> Void)] = [
+            ("width", { $0.width = 1 }), ("depth", { $0.depths = [1] }), ("input-dim", { $0.inputDimension = 1 }),
+            ("output-dim", { $0.outputDimension = 1 }), ("inputs", { $0.inputsPerModel = 1 }), ("samples", { $0.samples = 1 }),
+        ]
+        for (setting, reduce) in reductions {
+            var smaller = self
+            reduce(&smaller)
+            if smaller.estimatedBytes(threads: 1) < Int.max { return setting }
+        }
+        return "width"
+    }
 }

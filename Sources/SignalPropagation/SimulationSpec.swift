@@ -44,6 +44,9 @@ public struct SimulationSpec: Equatable, Sendable {
         if Set(initializations).count != initializations.count {
             throw ConfigurationError(setting: initializations.first?.hurst != nil ? "hurst" : "init", "values must be distinct")
         }
+        if let setting = uncountableSetting() {
+            throw ConfigurationError(setting: setting, "width \(width) × depth \(depths.max() ?? 0) × \(betas.count) β × \(inputsPerModel) input(s) × \(samples) model(s): the run's buffers are too large to count (more than 2^63 bytes)")
+        }
     }
 
     /// The architecture at one depth.

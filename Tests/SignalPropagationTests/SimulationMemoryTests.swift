@@ -74,4 +74,21 @@ final class SimulationMemoryTests: XCTestCase {
         }
         XCTAssertNil(Initialization.iidGaussian.embeddingLength(depth: 10))
     }
+
+    /// Sizes beyond Int are invalid whatever the limit, and the error names the setting.
+    func testUncountableSizesNameTheirSetting() {
+        for (setting, change) in [("width", { (s: inout SimulationSpec) in s.width = 1 << 40 }),
+                                  ("depth", { $0.depths = [1 << 61] }),
+                                  ("inputs", { $0.inputsPerModel = 1 << 60 }),
+                                  ("samples", { $0.samples = Int.max / 2 })] as [(String, (inout SimulationSpec) -> Void)] {
+            var s = spec(.iidUniform)
+            change(&s)
+            XCTAssertEqual(s.estimatedBytes(threads: 1), Int.max, setting)
+            XCTAssertThrowsError(try s.validate(), setting) { error in
+                XCTAssertEqual((error as? ConfigurationError)?.setting, setting, "\(error)")
+                XCTAssertTrue("\(error)".contains("too large to count"), "\(error)")
+            }
+        }
+        XCTAssertNoThrow(try spec(.iidUniform).validate())
+    }
 }
