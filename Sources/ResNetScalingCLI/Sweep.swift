@@ -87,6 +87,8 @@ struct Sweep: ParsableCommand {
 
     func run() throws {
         var parsed: SweepSpec
+        // A YAML document's nodes take far more than its text: ~64 bytes per byte.
+        try InputSize.check(spec, expansion: 64, limit: resources.limit, what: "a YAML spec")
         do {
             parsed = try SweepSpec.load(path: spec)
             try parsed.apply(overrides: overrides)
