@@ -41,27 +41,28 @@ extension SimulationSpec {
         let states = Saturating.product(variant == .res1 ? Saturating.sum(depth, 1) : 3, db)
         let preactivations = variant == .res1 ? 0 : Saturating.product(depth, db)
         let io = Saturating.product(3, Saturating.sum(inputDimension, outputDimension), batch)
-        var floats = Saturating.sum(states, preactivations, Saturating.product(4, db), io)
+        let floats = Saturating.sum(states, preactivations, Saturating.product(4, db), io)
         let matrices = variant.hasInnerMatrix ? 2 : 1
         let outer = Saturating.sum(Saturating.product(d, inputDimension), Saturating.product(outputDimension, d))
+        // A worker holds one model at a time: the largest over the initializations.
+        var modelFloats = 0
         var samplerBytes = 0
         var processBytes = 0
         for initialization in initializations {
-            if initialization.isLayerwiseIndependent {
-                // One generated layer at a time, plus A and B.
-                floats = Saturating.sum(floats, Saturating.product(matrices, d, d), outer)
+            guard let m = initialization.embeddingLength(depth: depth) else {
+                // Layer-wise independent: one generated layer at a time, plus A and B.
+                modelFloats = max(modelFloats, Saturating.sum(Saturating.product(matrices, d, d), outer))
                 continue
             }
-            // The whole model, and the batched sampler's buffers (160·M bytes + 16·L values).
-            let m = initialization.embeddingLength(depth: depth) ?? 0
-            floats = Saturating.sum(floats, Saturating.product(matrices, depth, d, d), outer)
+            // Correlated: the whole model, and the batched sampler's buffers (160·M bytes + 16·L values).
+            modelFloats = max(modelFloats, Saturating.sum(Saturating.product(matrices, depth, d, d), outer))
             samplerBytes = max(samplerBytes, Saturating.sum(Saturating.product(160, m), Saturating.product(128, depth)))
             // Each (initialization, depth) keeps a sampler: ~48 bytes per embedding point while it is built.
             for L in depths {
                 processBytes = Saturating.sum(processBytes, Saturating.product(48, initialization.embeddingLength(depth: L) ?? 0))
             }
         }
-        let perWorker = Saturating.sum(Saturating.product(4, floats), samplerBytes)
+        let perWorker = Saturating.sum(Saturating.product(4, Saturating.sum(floats, modelFloats)), samplerBytes)
         return Saturating.sum(Saturating.product(records, Self.bytesPerRecord), Saturating.product(units, Self.bytesPerUnit),
                               Saturating.product(workers, perWorker), processBytes)
     }

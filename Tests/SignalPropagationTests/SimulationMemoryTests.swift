@@ -47,6 +47,18 @@ final class SimulationMemoryTests: XCTestCase {
         }
     }
 
+    /// A worker holds one model at a time, whatever the number of initializations on the axis.
+    func testManyInitializationsCountOneModelPerWorker() throws {
+        var s = spec(.fbm(hurst: 0.5))
+        s.initializations = (1...20).map { .fbm(hurst: Double($0) / 21) }
+        s.samples = 1
+        s.betas = [0.5]
+        s.inputsPerModel = 1
+        let floor = try allocated(s, threads: 2)
+        XCTAssertGreaterThanOrEqual(s.estimatedBytes(threads: 2), floor)
+        XCTAssertLessThan(s.estimatedBytes(threads: 2), 6 * floor, "one model per worker, not one per initialization")
+    }
+
     func testEstimateGrowsWithTheRequestAndSaturates() {
         var s = spec(.iidUniform)
         let base = s.estimatedBytes(threads: 1)
