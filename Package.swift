@@ -38,26 +38,28 @@ let package = Package(
         // The ResNet models: layers, activations, scaling, forward and backward passes.
         .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic"], swiftSettings: numericSettings),
         // Experiments at initialization: probes, sweeps, summaries, theory oracles.
-        .target(name: "SignalPropagation", dependencies: ["ResNets", "DenseKernels", "Stochastic"], swiftSettings: numericSettings),
+        .target(name: "SignalPropagation", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Resources"], swiftSettings: numericSettings),
         // Plain SVG figures: line plots with bands, histograms, heatmaps.
         .target(name: "Plots", swiftSettings: toolSettings),
         // zlib (present on every Linux and macOS) for .gz datasets.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Datasets, losses, optimizers, schedules, the training loop, checkpoints.
-        .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "CZlib"],
+        .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "Resources", "CZlib"],
                 swiftSettings: numericSettings),
         // Sweeps: YAML specs, grids of cells with stable ids, a durable results store,
         // sharding, collection, Slurm job arrays.
         .target(name: "Experiments",
-                dependencies: ["SignalPropagation", "Training", "ResNets", "Persistence", "Figures", "Plots",
+                dependencies: ["SignalPropagation", "Training", "ResNets", "Persistence", "Resources", "Figures", "Plots",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: toolSettings),
         // Durable files: atomic writes.
         .target(name: "Persistence"),
+        // Bounds on what a request may use: the memory limit, saturating estimates, thread counts.
+        .target(name: "Resources"),
         // The paper's figures drawn from experiment results.
         .target(name: "Figures", dependencies: ["SignalPropagation", "Plots"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Figures", "Training", "Experiments"]),
+        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "Experiments"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "SignalPropagation", "Plots"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
+        .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SignalPropagation", "Training"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence"], swiftSettings: numericSettings),
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Persistence
 import ResNets
+import Resources
 import SignalPropagation
 import Training
 
@@ -216,15 +217,35 @@ public enum TrainingRun {
 public final class DatasetCache: @unchecked Sendable {
     private var loaded: [String: (train: Dataset, test: Dataset)] = [:]
     private let lock = NSLock()
+    /// What the files of each data set may take (see `DataFileBudget`).
+    public let memoryLimit: MemoryLimit
 
-    public init() {}
+    public init(memoryLimit: MemoryLimit = .default) { self.memoryLimit = memoryLimit }
 
     public func load(_ kind: DatasetKind, directory: String) throws -> (train: Dataset, test: Dataset) {
         lock.lock(); defer { lock.unlock() }
         let key = "\(kind.rawValue)|\(directory)"
         if let sets = loaded[key] { return sets }
-        let sets = try kind.load(directory: directory)
+        let sets = try kind.load(directory: directory, memoryLimit: memoryLimit.remaining(after: heldBytes, for: "the data loaded before"))
         loaded[key] = sets
         return sets
+    }
+
+    /// Bytes held by the loaded sets (Float pixels and labels).
+    public var bytes: Int {
+        lock.lock(); defer { lock.unlock() }
+        return heldBytes
+    }
+
+    private var heldBytes: Int {
+        loaded.values.reduce(0) { total, sets in
+            Saturating.sum(total, Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count)))
+        }
+    }
+
+    /// The example counts of a loaded set of `kind` (nil if none is loaded).
+    public func counts(_ kind: DatasetKind) -> (train: Int, test: Int)? {
+        lock.lock(); defer { lock.unlock() }
+        return loaded.first { $0.key.hasPrefix(kind.rawValue + "|") }.map { ($0.value.train.count, $0.value.test.count) }
     }
 }

@@ -90,7 +90,7 @@ public enum Collector {
                 var row = [cell.id] + trainConfigKeys.map { c[$0] ?? "" }
                 row += TrainCell.metricNames.map { name in
                     guard let v = record.metrics?[name] else { return "" }
-                    return TrainCell.integerMetrics.contains(name) && v.isFinite ? String(Int(v)) : ResultTables.csvNumber(v)
+                    return TrainCell.integerMetrics.contains(name) ? integerText(v) : ResultTables.csvNumber(v)
                 }
                 rows.append(row)
                 if let path = record.weightPath { weightPaths.append((c, path)) }
@@ -107,10 +107,15 @@ public enum Collector {
                       initialization.hurst.map(ResultTables.csvNumber) ?? "", initialization.bandwidth.map(ResultTables.csvNumber) ?? "",
                       c["width"] ?? "", c["input-dim"] ?? "", c["output-dim"] ?? "", c["samples"] ?? "", c["inputs"] ?? "",
                       c["depth"] ?? ""]
-        return (record.rows ?? []).map { r in
-            prefix + [ResultTables.csvNumber(r[0]), String(Int(r[1])), String(Int(r[2]))] + r[3...].map(ResultTables.csvNumber)
+        return (record.rows ?? []).map { row in
+            // A record edited or damaged by hand must not crash the table: missing values read as nan.
+            let r = row + [Double](repeating: .nan, count: max(0, CellRecord.rowColumns.count - row.count))
+            return prefix + [ResultTables.csvNumber(r[0]), integerText(r[1]), integerText(r[2])] + r[3..<7].map(ResultTables.csvNumber)
         }
     }
+
+    /// An integer value as an integer, anything else (1e308, nan, 0.5) as a number.
+    static func integerText(_ v: Double) -> String { Int(exactly: v).map(String.init) ?? ResultTables.csvNumber(v) }
 }
 
 /// Minimal RFC 4180 CSV: fields with a comma, quote or newline are quoted.

@@ -1,5 +1,6 @@
 import Foundation
 import ResNets
+import Resources
 import SignalPropagation
 import Training
 
@@ -77,8 +78,20 @@ public struct SweepPlan: Sendable {
     public let spec: SweepSpec
     public let cells: [Cell]
 
-    public init(spec: SweepSpec) throws {
+    /// The most cells a plan materializes unless told otherwise (`sweep --max-cells`): a
+    /// million cells already take seconds to expand and validate and ~1 GB to hold.
+    public static let defaultMaximumCells = 1_000_000
+
+    /// Expands `spec` into its cells. The cells are counted first: a grid of more than
+    /// `maximumCells` is refused with ``ResourceError/count(subject:count:maximum:hint:)``
+    /// before any is made.
+    public init(spec: SweepSpec, maximumCells: Int = SweepPlan.defaultMaximumCells) throws {
         self.spec = spec
+        let count = Self.cellCount(spec)
+        if count > maximumCells {
+            throw ResourceError.count(subject: "\(spec.source): the grid's cells", count: count, maximum: maximumCells,
+                                      hint: "use --max-cells to allow more")
+        }
         var base: [String: String] = [:]
         for d in SettingSchema.descriptors(for: spec.command) where d.identity {
             if let v = spec.settings[d.name] ?? d.defaultValue { base[d.name] = v }
@@ -141,6 +154,30 @@ public struct SweepPlan: Sendable {
             }
         }
         self.cells = cells
+    }
+
+    /// The number of cells `spec` expands to (saturating at `Int.max`), computed from the axes'
+    /// lengths without expanding them: the product of the axes (β stays inside simulate cells)
+    /// times, for simulate, the cells each (samples, models-per-cell) pair splits into.
+    public static func cellCount(_ spec: SweepSpec) -> Int {
+        let split = ["samples", "models-per-cell"]
+        var count = 1
+        for axis in spec.axes where !(spec.command == .simulate && (axis.name == "beta" || split.contains(axis.name))) {
+            count = Saturating.product(count, axis.values.count)
+        }
+        guard spec.command == .simulate else { return count }
+        let samples = spec.allValues("samples").compactMap { Int($0) }
+        let perCell = spec.allValues("models-per-cell").compactMap { Int($0) }
+        let pairs = Saturating.product(samples.count, max(perCell.count, 1))
+        // Every pair gives at least one cell: past 10⁸ pairs their product is a lower bound enough
+        // to refuse the grid (adding them up would take seconds).
+        guard pairs <= defaultMaximumCells * 100 else { return Saturating.product(count, pairs) }
+        var splits = 0
+        for s in samples {
+            if perCell.isEmpty { splits = Saturating.sum(splits, 1) }
+            for p in perCell where p >= 1 { splits = Saturating.sum(splits, Saturating.ceilingDivision(s, p)) }
+        }
+        return Saturating.product(count, splits)
     }
 
     /// The cells of a shard.

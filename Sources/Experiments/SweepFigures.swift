@@ -131,9 +131,19 @@ public enum SweepFigures {
             if !initializations.contains(initialization) { initializations.append(initialization) }
             let beta = try number("beta")
             if !betas.contains(beta) { betas.append(beta) }
-            let depth = Int(try number("depth"))
+            // Indices below the row count (a table holds every model and input it names), depths
+            // positive: anything else is refused, not converted (Int(1e308) would trap).
+            func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int {
+                let v = try number(name)
+                guard let n = Int(exactly: v), range.contains(n) else {
+                    throw PlotError("row \(i + 2): \(name) \(table.value(i, name)) is not an integer from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return n
+            }
+            let depth = try integer("depth", 1...Int(Int32.max))
             depths.insert(depth)
-            let model = Int(try number("model_index")), input = Int(try number("input_index"))
+            let model = try integer("model_index", 0...(table.rows.count - 1))
+            let input = try integer("input_index", 0...(table.rows.count - 1))
             samples = max(samples, model + 1)
             inputs = max(inputs, input + 1)
             records.append(ProbeRecord(depth: depth, initialization: initialization, beta: beta, modelIndex: model, inputIndex: input,

@@ -1,4 +1,5 @@
 import Foundation
+import Resources
 import SignalPropagation
 
 /// What a cell produced.
@@ -23,12 +24,16 @@ public struct SweepOptions: Sendable {
     public var shard = Shard.all
     /// Run again the cells recorded as failed (by default a failure is a result).
     public var retryFailed = false
+    /// What the cells run at once and their data may take together (checked before they run).
+    public var memoryLimit = MemoryLimit.default
 
-    public init(workers: Int = 1, threads: Int? = nil, shard: Shard = .all, retryFailed: Bool = false) {
+    public init(workers: Int = 1, threads: Int? = nil, shard: Shard = .all, retryFailed: Bool = false,
+                memoryLimit: MemoryLimit = .default) {
         self.workers = workers
         self.threads = threads
         self.shard = shard
         self.retryFailed = retryFailed
+        self.memoryLimit = memoryLimit
     }
 }
 
@@ -83,11 +88,15 @@ public final class SweepRunner: @unchecked Sendable {
             self.execute = execute
             self.prepare = nil
         } else {
-            let datasets = DatasetCache()
+            let datasets = DatasetCache(memoryLimit: options.memoryLimit)
             let dataDirectory = plan.execution["data-dir"]
             let source = plan.spec.source
+            let threads = SweepRunner.threadsPerCell(plan: plan, options: options)
             self.prepare = { cells in
                 try TrainCell.loadDatasets(for: cells, dataDirectory: dataDirectory, datasets: datasets, source: source)
+                // With the data loaded, the train cells' estimates are complete.
+                try plan.checkMemory(cells, workers: options.workers, threads: threads, limit: options.memoryLimit,
+                                     held: datasets.bytes, examples: datasets.counts)
             }
             self.execute = { cell, threads in
                 switch cell.command {
@@ -107,7 +116,10 @@ public final class SweepRunner: @unchecked Sendable {
     }
 
     /// Threads per cell.
-    public var threadsPerCell: Int {
+    public var threadsPerCell: Int { Self.threadsPerCell(plan: plan, options: options) }
+
+    /// Threads per cell: `options.threads`, else the spec's `threads`, else cores / workers.
+    public static func threadsPerCell(plan: SweepPlan, options: SweepOptions) -> Int {
         if let t = options.threads { return t }
         if let t = plan.execution["threads"].flatMap(Int.init) { return t }
         return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, options.workers))

@@ -5,6 +5,7 @@
 @_exported import SignalPropagation
 @_exported import Plots
 @_exported import Persistence
+@_exported import Resources
 @_exported import Figures
 @_exported import Training
 @_exported import Experiments

@@ -15,17 +15,17 @@ struct Paths: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("Hurst indices in (0, 1): a list or start:stop:count.", valueName: "axis"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Hurst indices in (0, 1): a list or start:stop:count.", valueName: "axis"),
             transform: OptionParsing.realAxis)
     var hurst: [Double] = [0.2, 0.5, 0.8]
 
-    @Option(help: "Number of steps L of each path.", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Number of steps L of each path.", transform: OptionParsing.positiveInt)
     var length: Int = 1000
 
-    @Option(help: "Paths per Hurst index.", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Paths per Hurst index.", transform: OptionParsing.positiveInt)
     var count: Int = 1
 
-    @Option(help: "Random seed.", transform: OptionParsing.seed)
+    @Option(parsing: .unconditional, help: "Random seed.", transform: OptionParsing.seed)
     var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp("Output SVG file (- for standard output).", valueName: "file.svg"))
@@ -34,10 +34,30 @@ struct Paths: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the paths as CSV: hurst,path,k,t,value.", valueName: "file.csv"))
     var csv: String?
 
+    @OptionGroup var resources: MemoryOption
+
+    /// Bytes per path value through the run: the sampled values (twice), the figure's points,
+    /// the SVG and CSV text (each as a string and as bytes).
+    static let bytesPerValue = 256
+
+    /// The estimated peak memory of drawing `count` paths of `length` steps for `hursts` indices.
+    static func estimatedBytes(hursts: Int, length: Int, count: Int) -> Int {
+        let values = Saturating.product(hursts, count, Saturating.sum(length, 1))
+        // One sampler at a time: its embedding (48 bytes a point) and batched buffers (160).
+        let embedding = Initialization.fbm(hurst: 0.5).embeddingLength(depth: length) ?? 0
+        return Saturating.sum(Saturating.product(values, bytesPerValue), Saturating.product(208, embedding),
+                              Saturating.product(128, length))
+    }
+
     func run() throws {
         for h in hurst where !(h > 0 && h < 1) {
             throw ValidationError("--hurst: the Hurst index must be in (0, 1), got \(formatCompact(h))")
         }
+        guard length <= StationaryGaussianSequence.maximumLength else {
+            throw ValidationError("--length must be at most \(StationaryGaussianSequence.maximumLength) (got \(length)): longer paths need a larger circulant embedding than supported")
+        }
+        try resources.check(Self.estimatedBytes(hursts: hurst.count, length: length, count: count), subject: "paths",
+                            purpose: "for \(MemoryLimit.format(count: Saturating.product(hurst.count, count, Saturating.sum(length, 1)))) path values (\(hurst.count) H × \(count) path(s) × \(length) steps) and their SVG and CSV text")
         var outputs = Outputs()
         try outputs.file("--out", out)
         try outputs.file("--csv", csv)

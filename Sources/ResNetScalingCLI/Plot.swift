@@ -58,6 +58,10 @@ struct Plot: ParsableCommand {
                 weightPaths = table.weightPaths
             } catch let e as SpecError { throw ValidationError(e.description) }
         } else {
+            // Parsed into rows of strings, a table takes ~16 bytes per byte; plot has no flag to raise the limit.
+            var limit = MemoryLimit.default
+            limit.hint = nil
+            try InputSize.check(input, expansion: 16, limit: limit, what: "a table")
             let text: String
             do { text = try InputFile.readText(input) } catch let e as InputFileError { throw ValidationError(e.description) }
             (header, rows) = CSV.parse(text)

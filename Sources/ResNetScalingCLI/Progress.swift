@@ -42,6 +42,8 @@ final class ProgressReporter: @unchecked Sendable {
     private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
     static func duration(_ seconds: Double) -> String {
+        // Beyond ~100 years an estimate says nothing, and Int(seconds) must not trap.
+        guard seconds < 3.6e9 else { return seconds.isNaN ? "?" : "> 10⁶ h" }
         if seconds < 60 { return String(format: "%.1fs", seconds) }
         if seconds < 3600 { return String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60) }
         return String(format: "%dh%02dm", Int(seconds) / 3600, (Int(seconds) % 3600) / 60)

@@ -40,38 +40,38 @@ struct Simulate: ParsableCommand {
                 """, valueName: "name"))
     var initialization: String = "iid-uniform"
 
-    @Option(help: ArgumentHelp("Hurst indices H for --init fbm, as an axis: e.g. 0.05:0.97:51.", valueName: "axis"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Hurst indices H for --init fbm, as an axis: e.g. 0.05:0.97:51.", valueName: "axis"),
             transform: OptionParsing.realAxis)
     var hurst: [Double]?
 
-    @Option(help: OptionHelp.width, transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: OptionHelp.width, transform: OptionParsing.positiveInt)
     var width: Int = 40
 
-    @Option(name: .customLong("input-dim"), help: "Input dimension n_in.", transform: OptionParsing.positiveInt)
+    @Option(name: .customLong("input-dim"), parsing: .unconditional, help: "Input dimension n_in.", transform: OptionParsing.positiveInt)
     var inputDim: Int = 64
 
-    @Option(name: .customLong("output-dim"), help: "Output dimension n_out.", transform: OptionParsing.positiveInt)
+    @Option(name: .customLong("output-dim"), parsing: .unconditional, help: "Output dimension n_out.", transform: OptionParsing.positiveInt)
     var outputDim: Int = 1
 
-    @Option(help: ArgumentHelp("Depths L: a list or start:stop:count (rounded to integers).", valueName: "axis"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Depths L: a list or start:stop:count (rounded to integers).", valueName: "axis"),
             transform: OptionParsing.depthAxis)
     var depth: [Int] = [10, 120, 230, 340, 450, 560, 670, 780, 890, 1000]
 
-    @Option(help: ArgumentHelp("Scalings β (α_L = L^-β): a list or start:stop:count.", valueName: "axis"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Scalings β (α_L = L^-β): a list or start:stop:count.", valueName: "axis"),
             transform: OptionParsing.realAxis)
     var beta: [Double] = [0.25, 0.5, 1]
 
-    @Option(help: "Independent models per depth (a model's weights serve every β).", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Independent models per depth (a model's weights serve every β).", transform: OptionParsing.positiveInt)
     var samples: Int = 50
 
-    @Option(help: "Inputs per (model, β); the same inputs are used for every β.", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Inputs per (model, β); the same inputs are used for every β.", transform: OptionParsing.positiveInt)
     var inputs: Int = 1
 
-    @Option(help: "Random seed: the same seed and settings give the same numbers, whatever --threads.",
+    @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same numbers, whatever --threads.",
             transform: OptionParsing.seed)
     var seed: UInt64 = 0
 
-    @Option(help: "Worker threads.", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Worker threads.", transform: OptionParsing.threads)
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp("Output CSV file (written atomically when the run ends; - for standard output).", valueName: "file.csv"))
@@ -95,6 +95,8 @@ struct Simulate: ParsableCommand {
 
     @Flag(help: "Do not print the summary table or progress.")
     var quiet = false
+
+    @OptionGroup var resources: MemoryOption
 
     func validate() throws {
         if beta.contains(where: { !$0.isFinite }) { throw ValidationError("--beta: values must be finite numbers") }
@@ -133,6 +135,11 @@ struct Simulate: ParsableCommand {
         spec.samples = samples
         spec.inputsPerModel = inputs
         spec.seed = seed
+        // What the run would hold (records, their CSV, per-thread tapes) against the limit,
+        // before anything of that size exists (the estimate saturates, so any sizes are safe here).
+        try resources.check(spec.estimatedBytes(threads: threads), subject: "simulate",
+                            purpose: "for \(MemoryLimit.format(count: spec.recordCount())) records (\(MemoryLimit.format(count: spec.unitCount())) models × \(spec.betas.count) β × \(spec.inputsPerModel) input(s)) on \(min(threads, max(spec.unitCount(), 1))) thread(s)")
+        do { try spec.validate() } catch let e as ConfigurationError { throw ValidationError("--\(e.setting): \(e.message)") }
         let simulator: Simulator
         do { simulator = try Simulator(spec: spec) } catch let e as ConfigurationError {
             throw ValidationError("--\(e.setting): \(e.message)")

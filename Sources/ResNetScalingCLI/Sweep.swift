@@ -32,13 +32,13 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("Results folder (created if missing; on a shared filesystem for Slurm).", valueName: "dir"))
     var results: String
 
-    @Option(help: "Cells run at the same time by this process.", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Cells run at the same time by this process.", transform: OptionParsing.threads)
     var workers: Int = 1
 
-    @Option(help: "Threads per cell (default: the spec's threads, else cores / workers).", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Threads per cell (default: the spec's threads, else cores / workers).", transform: OptionParsing.threads)
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Run only shard i of n: every n-th cell starting at i (0-based).", valueName: "i/n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only shard i of n: every n-th cell starting at i (0-based).", valueName: "i/n"))
     var shard: String?
 
     @Option(name: .customLong("set"), parsing: .singleValue,
@@ -52,7 +52,7 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Write Slurm job scripts (a job array of shards and a dependent collect job) instead of running.")
     var slurm = false
 
-    @Option(name: .customLong("array-size"), help: "With --slurm: number of array tasks (shards); default: one per cell, at most 1000.",
+    @Option(name: .customLong("array-size"), parsing: .unconditional, help: "With --slurm: number of array tasks (shards); default: one per cell, at most 1000.",
             transform: OptionParsing.positiveInt)
     var arraySize: Int?
 
@@ -62,7 +62,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "With --slurm: time limit per task (e.g. 01:00:00).")
     var time: String?
 
-    @Option(name: .customLong("cpus-per-task"), help: "With --slurm: CPUs per task.", transform: OptionParsing.positiveInt)
+    @Option(name: .customLong("cpus-per-task"), parsing: .unconditional, help: "With --slurm: CPUs per task.", transform: OptionParsing.threads)
     var cpusPerTask: Int?
 
     @Flag(help: "With --slurm: submit both jobs (sbatch --parsable) and print their ids.")
@@ -70,6 +70,13 @@ struct Sweep: ParsableCommand {
 
     @Flag(help: "Print only the final summary.")
     var quiet = false
+
+    @Option(name: .customLong("max-cells"), parsing: .unconditional,
+            help: "Refuse grids of more cells than this (counted before they are expanded).",
+            transform: OptionParsing.positiveInt)
+    var maxCells: Int = SweepPlan.defaultMaximumCells
+
+    @OptionGroup var resources: MemoryOption
 
     func validate() throws {
         // An empty path would silently mean the working directory.
@@ -90,16 +97,30 @@ struct Sweep: ParsableCommand {
         for entry in ResultStore.ownEntries(of: results) { try outputs.folder("--results", entry.path) }
         try outputs.input("the spec", file: spec)
         var parsed: SweepSpec
+        // A YAML document's nodes take far more than its text: ~64 bytes per byte.
+        try InputSize.check(spec, expansion: 64, limit: resources.limit, what: "a YAML spec")
         do {
             parsed = try SweepSpec.load(path: spec)
             try parsed.apply(overrides: overrides)
         } catch let e as SpecError { throw ValidationError(e.description) }
         let plan: SweepPlan
-        do { plan = try SweepPlan(spec: parsed) } catch let e as SpecError { throw ValidationError(e.description) }
+        do { plan = try SweepPlan(spec: parsed, maximumCells: maxCells) } catch let e as SpecError { throw ValidationError(e.description) }
         if slurm {
             do { try SlurmJob.checkResultsFolder(URL(fileURLWithPath: results).standardizedFileURL.path) } catch let e as SpecError {
                 throw ValidationError(e.description)
             }
+        }
+        // Everything that can be checked without the results folder is checked before it is
+        // created: the shard, the threads, and the memory of the cells run at once (train
+        // cells without their data here; with it once the data is loaded).
+        var options = SweepOptions(workers: workers, threads: threads, retryFailed: retryFailed, memoryLimit: resources.limit)
+        if let shard {
+            do { options.shard = try Shard(parsing: shard) } catch let e as SpecError { throw ValidationError(e.description) }
+        }
+        let threadsPerCell = SweepRunner.threadsPerCell(plan: plan, options: options)
+        try ResourceLimits.checkThreads(threadsPerCell, subject: "\(spec): threads")
+        if !slurm {
+            try plan.checkMemory(plan.cells(in: options.shard), workers: workers, threads: threadsPerCell, limit: resources.limit)
         }
         let store: ResultStore
         do { store = try ResultStore(directory: results, create: true) } catch let e as SpecError { throw ValidationError(e.description) }
@@ -108,10 +129,6 @@ struct Sweep: ParsableCommand {
             do { try store.register(plan) } catch let e as SpecError { throw ValidationError(e.description) }
             try writeSlurm(plan: plan, store: store, spec: parsed)
             return
-        }
-        var options = SweepOptions(workers: workers, threads: threads, retryFailed: retryFailed)
-        if let shard {
-            do { options.shard = try Shard(parsing: shard) } catch let e as SpecError { throw ValidationError(e.description) }
         }
         let quiet = self.quiet
         let runner = SweepRunner(plan: plan, store: store, options: options, log: { line in

@@ -38,13 +38,13 @@ struct Train: ParsableCommand {
     @Option(help: OptionHelp.activation, transform: OptionParsing.activation)
     var activation: Activation = .relu
 
-    @Option(help: OptionHelp.width, transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: OptionHelp.width, transform: OptionParsing.positiveInt)
     var width: Int = 30
 
-    @Option(help: "Depth L (number of residual layers).", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Depth L (number of residual layers).", transform: OptionParsing.positiveInt)
     var depth: Int = 1000
 
-    @Option(help: "Scaling exponent β: α_L = L^-β.", transform: Train.finite)
+    @Option(parsing: .unconditional, help: "Scaling exponent β: α_L = L^-β.", transform: Train.finite)
     var beta: Double = 0.5
 
     @Option(name: .customLong("init"), help: ArgumentHelp("Initialization: \(Initialization.accepted).", valueName: "name"),
@@ -59,35 +59,35 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Optimizer: \(OptimizerKind.accepted).", valueName: "name"), transform: Train.optimizerKind)
     var optimizer: OptimizerKind = .adam
 
-    @Option(help: "SGD momentum (PyTorch semantics; 0 for plain SGD).", transform: Train.nonNegative)
+    @Option(parsing: .unconditional, help: "SGD momentum (PyTorch semantics; 0 for plain SGD).", transform: Train.nonNegative)
     var momentum: Double = 0.9
 
-    @Option(help: "Initial learning rate.", transform: Train.positive)
+    @Option(parsing: .unconditional, help: "Initial learning rate.", transform: Train.positive)
     var lr: Double = 1e-3
 
-    @Option(name: .customLong("lr-step"), help: "StepLR: multiply the learning rate by --lr-gamma every this many epochs.",
+    @Option(name: .customLong("lr-step"), parsing: .unconditional, help: "StepLR: multiply the learning rate by --lr-gamma every this many epochs.",
             transform: OptionParsing.positiveInt)
     var lrStep: Int = 5
 
-    @Option(name: .customLong("lr-gamma"), help: "StepLR factor.", transform: Train.positive)
+    @Option(name: .customLong("lr-gamma"), parsing: .unconditional, help: "StepLR factor.", transform: Train.positive)
     var lrGamma: Double = 0.1
 
-    @Option(help: "Number of epochs (a resumed run may be extended with a larger value).", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Number of epochs (a resumed run may be extended with a larger value).", transform: OptionParsing.positiveInt)
     var epochs: Int = 10
 
-    @Option(name: .customLong("batch-size"), help: "Minibatch size.", transform: OptionParsing.positiveInt)
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Minibatch size.", transform: OptionParsing.positiveInt)
     var batchSize: Int = 128
 
-    @Option(help: "Random seed (model and minibatch order).", transform: OptionParsing.seed)
+    @Option(parsing: .unconditional, help: "Random seed (model and minibatch order).", transform: OptionParsing.seed)
     var seed: UInt64 = 0
 
-    @Option(name: .customLong("train-limit"), help: "Use only the first N training examples.", transform: OptionParsing.positiveInt)
+    @Option(name: .customLong("train-limit"), parsing: .unconditional, help: "Use only the first N training examples.", transform: OptionParsing.positiveInt)
     var trainLimit: Int?
 
-    @Option(name: .customLong("test-limit"), help: "Use only the first N test examples.", transform: OptionParsing.positiveInt)
+    @Option(name: .customLong("test-limit"), parsing: .unconditional, help: "Use only the first N test examples.", transform: OptionParsing.positiveInt)
     var testLimit: Int?
 
-    @Option(help: "Worker threads (the numbers do not depend on it).", transform: OptionParsing.positiveInt)
+    @Option(parsing: .unconditional, help: "Worker threads (the numbers do not depend on it).", transform: OptionParsing.threads)
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: ArgumentHelp("Output folder (created if missing): metrics.json and checkpoint.bin.", valueName: "dir"))
@@ -98,6 +98,8 @@ struct Train: ParsableCommand {
 
     @Flag(help: "Do not print progress or per-epoch lines.")
     var quiet = false
+
+    @OptionGroup var resources: MemoryOption
 
     // MARK: Value parsers
 
@@ -111,17 +113,17 @@ struct Train: ParsableCommand {
     }
 
     static func finite(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite else { throw ValidationError("expected a finite number") }
+        guard let v = Double(text), v.isFinite else { throw ValidationError("must be a finite number") }
         return v
     }
 
     static func positive(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite, v > 0 else { throw ValidationError("expected a positive number") }
+        guard let v = Double(text), v.isFinite, v > 0 else { throw ValidationError("must be a positive number") }
         return v
     }
 
     static func nonNegative(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite, v >= 0 else { throw ValidationError("expected a non-negative number") }
+        guard let v = Double(text), v.isFinite, v >= 0 else { throw ValidationError("must be a non-negative number") }
         return v
     }
 
@@ -145,13 +147,32 @@ struct Train: ParsableCommand {
             lrStep: lrStep, lrGamma: lrGamma, epochs: epochs, batchSize: batchSize, seed: seed,
             trainLimit: trainLimit, testLimit: testLimit)
         do { try config.validate() } catch let e as ConfigurationError { throw ValidationError("--\(e.setting): \(e.message)") }
+        // Everything that needs no folder is checked first, so that a refused run leaves nothing
+        // behind: the model's memory (without the data) and the sampler of a correlated initialization.
+        let shape = dataset.shape
+        let model = config.estimatedBytes(features: shape.features, classes: shape.classes, trainExamples: 1,
+                                          testExamples: 1, threads: threads)
+        try resources.check(model, subject: "train", purpose: memoryPurpose(config, shape))
+        do { _ = try config.initialization.sequenceProcess(length: depth) } catch {
+            throw ValidationError("--init: cannot sample \(config.initialization) at depth \(depth): \(error)")
+        }
         // The output folder is checked and locked (and an existing run detected) before the data is loaded.
         let folder = try checkOutputFolder()
 
         let session: TrainingSession
         do {
             let sets: (train: Dataset, test: Dataset)
-            do { sets = try dataset.load(directory: dataDir) } catch { throw ValidationError("--data-dir: \(error)") }
+            do {
+                sets = try dataset.load(directory: dataDir, memoryLimit: resources.limit.remaining(after: model, for: "the model"))
+            } catch let e as ResourceError {
+                throw e
+            } catch { throw ValidationError("--data-dir: \(error)") }
+            let trainCount = min(sets.train.count, trainLimit ?? Int.max), testCount = min(sets.test.count, testLimit ?? Int.max)
+            let data = Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count))
+            try resources.check(Saturating.sum(data, config.estimatedBytes(features: sets.train.features, classes: sets.train.classes,
+                                                                           trainExamples: trainCount, testExamples: testCount,
+                                                                           threads: threads)),
+                                subject: "train", purpose: memoryPurpose(config, shape) + " on \(trainCount) + \(testCount) examples")
             do {
                 session = try TrainingSession(configuration: config, train: sets.train, test: sets.test, directory: out,
                                               resume: resume, threads: threads, lock: folder.lock)
@@ -198,6 +219,13 @@ struct Train: ParsableCommand {
                 print("\(metrics.diverged ? "diverged" : "finished") before the first epoch ended → \(session.metricsPath)")
             }
         }
+    }
+
+    /// What the model's memory is for, in messages.
+    private func memoryPurpose(_ config: TrainingConfiguration, _ shape: (features: Int, classes: Int)) -> String {
+        let parameters = config.parameterCount(features: shape.features, classes: shape.classes)
+        return "for a model of \(MemoryLimit.format(count: parameters)) parameters (d = \(width), L = \(depth)) with its " +
+            "optimizer state, the activations of \(min(batchSize, trainLimit ?? batchSize)) examples and \(MemoryLimit.format(count: epochs)) epoch(s) of metrics"
     }
 
     /// Fails early if --out cannot be used (a file in the way, an unwritable parent, another

@@ -37,7 +37,7 @@ do {
     if let exit = error as? ExitCode {
         Foundation.exit(exit.rawValue)
     }
-    let message = ResNetScalingCommand.message(for: error)
+    let message = ValueMessage.rewrite(ResNetScalingCommand.message(for: error))
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     Foundation.exit(code.rawValue)
 }

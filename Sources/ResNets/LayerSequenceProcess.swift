@@ -33,3 +33,25 @@ extension Initialization {
         }
     }
 }
+
+extension Initialization {
+    /// The circulant embedding size M the sampler of depth L uses (nil for the i.i.d.
+    /// initializations), capped at the supported maximum: beyond it, building the sampler
+    /// fails with its own message. For memory estimates made before anything is built.
+    public func embeddingLength(depth: Int) -> Int? {
+        let maximum = StationaryGaussianSequence.maximumEmbeddingLength
+        let lengthScale: Double
+        switch self {
+        case .iidUniform, .iidGaussian: return nil
+        case .fbm: lengthScale = 0
+        case .smooth(let l): lengthScale = l
+        case .smoothIncrements(let l2): lengthScale = l2.squareRoot()
+        }
+        guard depth <= StationaryGaussianSequence.maximumLength else { return maximum }
+        // Compared as a Double: ℓ·L may be far beyond Int.
+        let span = 20 * lengthScale * Double(depth)
+        guard span < Double(maximum) else { return maximum }
+        let needed = max(2 * (max(depth, 1) - 1), Int(span.rounded(.up)))
+        return min(maximum, StationaryGaussianSequence.evenSmoothLength(atLeast: needed))
+    }
+}

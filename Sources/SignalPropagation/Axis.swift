@@ -44,6 +44,7 @@ public enum AxisParser {
     public static func positiveIntegers(_ text: String, flag: String) throws -> [Int] {
         let values = try values(text, flag: flag)
         var result: [Int] = []
+        var seen = Set<Int>()  // a range of 10⁵ values: a linear search per value would take seconds
         for v in values {
             let isRange = text.contains(":")
             guard isRange || v == v.rounded() else {
@@ -52,7 +53,7 @@ public enum AxisParser {
             guard let n = Int(exactly: v.rounded()), n >= 1 else {
                 throw ConfigurationError(setting: flag, "must be positive integers below 2^63, got \(formatCompact(v))")
             }
-            if !result.contains(n) { result.append(n) }
+            if seen.insert(n).inserted { result.append(n) }
         }
         return result
     }

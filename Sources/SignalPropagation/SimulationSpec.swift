@@ -44,25 +44,8 @@ public struct SimulationSpec: Equatable, Sendable {
         if Set(initializations).count != initializations.count {
             throw ConfigurationError(setting: initializations.first?.hurst != nil ? "hurst" : "init", "values must be distinct")
         }
-        try checkMemory()
-    }
-
-    /// The largest number of Float values one worker may hold for a model's pass (16 GiB).
-    public static let maximumValuesPerWorker = 1 << 32
-
-    /// Rejects sizes whose buffers overflow or exceed `maximumValuesPerWorker`: the states and
-    /// pre-activations of the deepest model (depth · width · batch) and, for correlated
-    /// initializations, its residual weights (2 · depth · width²).
-    func checkMemory() throws {
-        let depth = depths.max() ?? 1
-        let batch = betas.count.multipliedReportingOverflow(by: inputsPerModel)
-        let perLayer = width.multipliedReportingOverflow(by: batch.partialValue)
-        let tape = perLayer.partialValue.multipliedReportingOverflow(by: depth + 1)
-        let square = width.multipliedReportingOverflow(by: width)
-        let weights = square.partialValue.multipliedReportingOverflow(by: 2 * depth)
-        let overflow = batch.overflow || perLayer.overflow || tape.overflow || square.overflow || weights.overflow
-        if overflow || tape.partialValue > Self.maximumValuesPerWorker || weights.partialValue > Self.maximumValuesPerWorker {
-            throw ConfigurationError(setting: "width", "width \(width) × depth \(depth) × \(betas.count) β × \(inputsPerModel) inputs needs more than \(Self.maximumValuesPerWorker >> 28) GiB per worker; reduce the sizes")
+        if let setting = uncountableSetting() {
+            throw ConfigurationError(setting: setting, "width \(width) × depth \(depths.max() ?? 0) × \(betas.count) β × \(inputsPerModel) input(s) × \(samples) model(s): the run's buffers are too large to count (more than 2^63 bytes)")
         }
     }
 

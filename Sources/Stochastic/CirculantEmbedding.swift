@@ -75,6 +75,19 @@ public struct StationaryGaussianSequence: Sendable {
     /// Largest supported embedding length (the batched sampler holds 160·M bytes of buffers).
     public static let maximumEmbeddingLength = 1 << 21
 
+    /// Largest sequence length L whose minimal embedding 2(L − 1) fits ``maximumEmbeddingLength``.
+    public static let maximumLength = maximumEmbeddingLength / 2 + 1
+
+    /// Throws ``RandomProcessError/embeddingFailed(_:)`` if `length` steps cannot be embedded;
+    /// checked before anything of size ~L is computed (and before 2(L − 1) could overflow).
+    public static func checkLength(_ length: Int) throws {
+        guard length >= 1 else { throw RandomProcessError.invalidLength(length) }
+        guard length <= maximumLength else {
+            throw RandomProcessError.embeddingFailed(
+                "L = \(length) steps need an embedding of 2(L − 1) points, more than the supported \(maximumEmbeddingLength) (L ≤ \(maximumLength))")
+        }
+    }
+
     /// The smallest even 2,3,5-smooth integer ≥ max(2, n).
     public static func evenSmoothLength(atLeast n: Int) -> Int {
         2 * FFTPlan.smoothLength(atLeast: (max(2, n) + 1) / 2)
@@ -84,7 +97,10 @@ public struct StationaryGaussianSequence: Sendable {
     /// ≥ max(2(L − 1), `minimumEmbeddingLength`), evaluating `c(k)` for `k = 0 … M/2`.
     /// Throws as ``init(length:embeddingLength:autocovariance:)``.
     public init(length: Int, minimumEmbeddingLength: Int = 0, autocovariance c: (Int) -> Double) throws {
-        guard length >= 1 else { throw RandomProcessError.invalidLength(length) }
+        try Self.checkLength(length)
+        guard minimumEmbeddingLength <= Self.maximumEmbeddingLength else {
+            throw RandomProcessError.embeddingFailed("embedding length \(minimumEmbeddingLength) exceeds the supported maximum \(Self.maximumEmbeddingLength)")
+        }
         let m = Self.evenSmoothLength(atLeast: max(2 * (length - 1), minimumEmbeddingLength))
         try self.init(length: length, embeddingLength: m, autocovariance: (0...(m / 2)).map(c))
     }

@@ -37,6 +37,7 @@ public struct FractionalGaussianNoise: Sendable {
     public init(length: Int, hurst: Double) throws {
         guard length >= 1 else { throw RandomProcessError.invalidLength(length) }
         guard hurst > 0 && hurst < 1 else { throw RandomProcessError.invalidHurst(hurst) }
+        try StationaryGaussianSequence.checkLength(length)
         self.length = length
         self.hurst = hurst
         let m = StationaryGaussianSequence.evenSmoothLength(atLeast: 2 * (length - 1))

@@ -60,10 +60,12 @@ public struct SmoothGaussianProcess: Sendable {
         self.length = length
         self.lengthScale = lengthScale
         self.variant = variant
+        try StationaryGaussianSequence.checkLength(length)
         let span = 20 * lengthScale * Double(length)
+        // Compared and printed as a Double: ℓ·L may be far beyond Int (ℓ = 1e17).
         guard span <= Double(StationaryGaussianSequence.maximumEmbeddingLength) else {
             throw RandomProcessError.embeddingFailed(
-                "length scale \(lengthScale) is too large for L = \(length): the embedding would need \(Int(span.rounded(.up))) points (maximum \(StationaryGaussianSequence.maximumEmbeddingLength))")
+                "length scale \(lengthScale) is too large for L = \(length): the embedding would need \(String(format: "%.3g", span.rounded(.up))) points (maximum \(StationaryGaussianSequence.maximumEmbeddingLength))")
         }
         let m = StationaryGaussianSequence.evenSmoothLength(atLeast: max(2 * (length - 1), Int(span.rounded(.up))))
         let c = (0...(m / 2)).map { Self.autocovariance(lag: $0, length: length, lengthScale: lengthScale, variant: variant) }

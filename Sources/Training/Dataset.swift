@@ -1,5 +1,6 @@
 import Foundation
 import Persistence
+import Resources
 
 /// A labelled image classification set held in memory.
 ///
@@ -105,7 +106,9 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
     ///   `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each raw or with `.gz`.
     /// - CIFAR-10 (binary version): `data_batch_1.bin` … `data_batch_5.bin` and `test_batch.bin`,
     ///   in `directory` or in its `cifar-10-batches-bin` subfolder.
-    public func load(directory: String) throws -> (train: Dataset, test: Dataset) {
+    /// The files together may take at most `memoryLimit` (see `DataFileBudget`).
+    public func load(directory: String, memoryLimit: MemoryLimit = .default) throws -> (train: Dataset, test: Dataset) {
+        let budget = DataFileBudget(limit: memoryLimit)
         do { try InputFile.checkFolder(directory) } catch let e as InputFileError {
             if case .missing = e { throw DatasetError.missingDirectory(path: directory) }
             throw DatasetError.input(e)
@@ -114,10 +117,10 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
         case .mnist, .fashionMNIST:
             let train = try IDX.loadPair(images: IDX.locate(directory, "train-images-idx3-ubyte"),
                                          labels: IDX.locate(directory, "train-labels-idx1-ubyte"),
-                                         name: "\(rawValue)/train")
+                                         name: "\(rawValue)/train", budget: budget)
             let test = try IDX.loadPair(images: IDX.locate(directory, "t10k-images-idx3-ubyte"),
                                         labels: IDX.locate(directory, "t10k-labels-idx1-ubyte"),
-                                        name: "\(rawValue)/test")
+                                        name: "\(rawValue)/test", budget: budget)
             return (train, test)
         case .cifar10:
             var dir = directory
@@ -127,10 +130,10 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
                 dir = sub
             }
             let trainFiles = (1...5).map { (dir as NSString).appendingPathComponent("data_batch_\($0).bin") }
-            let train = try CIFAR10.load(files: trainFiles, name: "cifar10/train")
+            let train = try CIFAR10.load(files: trainFiles, name: "cifar10/train", budget: budget)
             // The test batch holds as many records as each training batch (10,000 in the real dataset).
             let test = try CIFAR10.load(files: [(dir as NSString).appendingPathComponent("test_batch.bin")], name: "cifar10/test",
-                                        recordsPerFile: train.count / trainFiles.count)
+                                        recordsPerFile: train.count / trainFiles.count, budget: budget)
             return (train, test)
         }
     }
@@ -140,20 +143,27 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
 let pixelValues: [Float] = (0..<256).map { Float($0) / 255 }
 
 /// Reads a whole file, decompressing it when it is gzip (by magic bytes), with errors naming the file.
-func readDataFile(_ path: String) throws -> Data {
+/// The file, and the data it inflates to, must fit in `budget`.
+func readDataFile(_ path: String, budget: DataFileBudget = DataFileBudget()) throws -> Data {
+    do { try InputFile.check(path) } catch let e as InputFileError {
+        if case .missing = e { throw DatasetError.missingFile(path: path) }
+        throw DatasetError.input(e)
+    }
+    try budget.checkFileSize(path)
     let raw: Data
     do { raw = try InputFile.read(path) } catch let e as InputFileError {
         if case .missing = e { throw DatasetError.missingFile(path: path) }
         throw DatasetError.input(e)
     }
     if Gzip.isGzip(raw) {
-        do { return try Gzip.decompress(raw) } catch let e as GzipError {
+        do { return try budget.inflate(raw, path: path) } catch let e as GzipError {
             throw DatasetError.corruptCompression(path: path, reason: e.description)
         }
     }
     if path.hasSuffix(".gz") {
         throw DatasetError.corruptCompression(path: path, reason: "not a gzip file (missing 1f 8b header)")
     }
+    try budget.reserve(raw.count, path: path, what: "its \(MemoryLimit.format(bytes: raw.count)) of data")
     return raw
 }
 
@@ -231,9 +241,9 @@ public enum IDX {
 
     /// Loads an images file and a labels file (raw or gzip) into one dataset.
     public static func loadPair(images imagesPath: String, labels labelsPath: String, name: String,
-                                classes: Int = 10) throws -> Dataset {
-        let images = try parseImages(readDataFile(imagesPath), path: imagesPath)
-        let labels = try parseLabels(readDataFile(labelsPath), path: labelsPath, classes: classes)
+                                classes: Int = 10, budget: DataFileBudget = DataFileBudget()) throws -> Dataset {
+        let images = try parseImages(readDataFile(imagesPath, budget: budget), path: imagesPath)
+        let labels = try parseLabels(readDataFile(labelsPath, budget: budget), path: labelsPath, classes: classes)
         guard images.count == labels.count else {
             throw DatasetError.countMismatch(images: imagesPath, imageCount: images.count, labels: labelsPath, labelCount: labels.count)
         }
@@ -296,8 +306,9 @@ public enum CIFAR10 {
     /// Every file must hold the same number of records (10,000 each in the real dataset), so a
     /// file cut at a record boundary is rejected: with `recordsPerFile` each file must hold exactly
     /// that many; otherwise the count most files share (the larger one on a tie) is the reference.
-    public static func load(files: [String], name: String, recordsPerFile: Int? = nil) throws -> Dataset {
-        let raw = try files.map { ($0, try readDataFile($0)) }
+    public static func load(files: [String], name: String, recordsPerFile: Int? = nil,
+                            budget: DataFileBudget = DataFileBudget()) throws -> Dataset {
+        let raw = try files.map { ($0, try readDataFile($0, budget: budget)) }
         // Reject partial records and empty files first, with parse's precise errors.
         for (path, data) in raw where data.count == 0 || data.count % recordSize != 0 { _ = try parse(data, path: path) }
         let counts = raw.map { $0.1.count / recordSize }
