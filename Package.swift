@@ -52,8 +52,9 @@ let package = Package(
                 dependencies: ["SignalPropagation", "Training", "ResNets", "Persistence", "Resources", "Figures", "Plots",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: toolSettings),
-        // Durable files: atomic writes.
-        .target(name: "Persistence"),
+        // Durable files: atomic writes, file locks, SHA-256 (optimized: it hashes dataset files
+        // of hundreds of megabytes, also in the tests' debug build).
+        .target(name: "Persistence", swiftSettings: numericSettings),
         // Bounds on what a request may use: the memory limit, saturating estimates, thread counts.
         .target(name: "Resources"),
         // The paper's figures drawn from experiment results.

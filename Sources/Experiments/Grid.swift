@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import ResNets
 import Resources
 import SignalPropagation
