@@ -106,7 +106,9 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
     ///   `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each raw or with `.gz`.
     /// - CIFAR-10 (binary version): `data_batch_1.bin` … `data_batch_5.bin` and `test_batch.bin`,
     ///   in `directory` or in its `cifar-10-batches-bin` subfolder.
-    /// The files together may take at most `memoryLimit` (see `DataFileBudget`).
+    /// The files together may take at most `memoryLimit` (see `DataFileBudget`). MNIST files given
+    /// as Fashion-MNIST (or the reverse) are refused with ``DatasetMismatchError``, known by their
+    /// checksums in ``DatasetCatalog``; files of unknown content are accepted (a custom IDX set).
     public func load(directory: String, memoryLimit: MemoryLimit = .default) throws -> (train: Dataset, test: Dataset) {
         let budget = DataFileBudget(limit: memoryLimit)
         do { try InputFile.checkFolder(directory) } catch let e as InputFileError {
@@ -115,12 +117,14 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
         }
         switch self {
         case .mnist, .fashionMNIST:
+            // MNIST and Fashion-MNIST share a format: the files' checksums tell them apart.
+            let identity = DatasetIdentityCheck(expected: self, directory: directory)
             let train = try IDX.loadPair(images: IDX.locate(directory, "train-images-idx3-ubyte"),
                                          labels: IDX.locate(directory, "train-labels-idx1-ubyte"),
-                                         name: "\(rawValue)/train", budget: budget)
+                                         name: "\(rawValue)/train", budget: budget, identity: identity)
             let test = try IDX.loadPair(images: IDX.locate(directory, "t10k-images-idx3-ubyte"),
                                         labels: IDX.locate(directory, "t10k-labels-idx1-ubyte"),
-                                        name: "\(rawValue)/test", budget: budget)
+                                        name: "\(rawValue)/test", budget: budget, identity: identity)
             return (train, test)
         case .cifar10:
             var dir = directory
@@ -143,8 +147,9 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
 let pixelValues: [Float] = (0..<256).map { Float($0) / 255 }
 
 /// Reads a whole file, decompressing it when it is gzip (by magic bytes), with errors naming the file.
-/// The file, and the data it inflates to, must fit in `budget`.
-func readDataFile(_ path: String, budget: DataFileBudget = DataFileBudget()) throws -> Data {
+/// The file, and the data it inflates to, must fit in `budget`. With `identity`, the file must
+/// not be another known dataset's.
+func readDataFile(_ path: String, budget: DataFileBudget = DataFileBudget(), identity: DatasetIdentityCheck? = nil) throws -> Data {
     do { try InputFile.check(path) } catch let e as InputFileError {
         if case .missing = e { throw DatasetError.missingFile(path: path) }
         throw DatasetError.input(e)
@@ -156,14 +161,18 @@ func readDataFile(_ path: String, budget: DataFileBudget = DataFileBudget()) thr
         throw DatasetError.input(e)
     }
     if Gzip.isGzip(raw) {
-        do { return try budget.inflate(raw, path: path) } catch let e as GzipError {
+        let content: Data
+        do { content = try budget.inflate(raw, path: path) } catch let e as GzipError {
             throw DatasetError.corruptCompression(path: path, reason: e.description)
         }
+        try identity?.inspect(path: path, raw: raw, content: content)
+        return content
     }
     if path.hasSuffix(".gz") {
         throw DatasetError.corruptCompression(path: path, reason: "not a gzip file (missing 1f 8b header)")
     }
     try budget.reserve(raw.count, path: path, what: "its \(MemoryLimit.format(bytes: raw.count)) of data")
+    try identity?.inspect(path: path, raw: raw, content: raw)
     return raw
 }
 
@@ -242,8 +251,13 @@ public enum IDX {
     /// Loads an images file and a labels file (raw or gzip) into one dataset.
     public static func loadPair(images imagesPath: String, labels labelsPath: String, name: String,
                                 classes: Int = 10, budget: DataFileBudget = DataFileBudget()) throws -> Dataset {
-        let images = try parseImages(readDataFile(imagesPath, budget: budget), path: imagesPath)
-        let labels = try parseLabels(readDataFile(labelsPath, budget: budget), path: labelsPath, classes: classes)
+        try loadPair(images: imagesPath, labels: labelsPath, name: name, classes: classes, budget: budget, identity: nil)
+    }
+
+    static func loadPair(images imagesPath: String, labels labelsPath: String, name: String, classes: Int = 10,
+                         budget: DataFileBudget, identity: DatasetIdentityCheck?) throws -> Dataset {
+        let images = try parseImages(readDataFile(imagesPath, budget: budget, identity: identity), path: imagesPath)
+        let labels = try parseLabels(readDataFile(labelsPath, budget: budget, identity: identity), path: labelsPath, classes: classes)
         guard images.count == labels.count else {
             throw DatasetError.countMismatch(images: imagesPath, imageCount: images.count, labels: labelsPath, labelCount: labels.count)
         }
