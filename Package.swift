@@ -46,6 +46,9 @@ let package = Package(
         // Datasets, losses, optimizers, schedules, the training loop, checkpoints.
         .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "Resources", "CZlib"],
                 swiftSettings: numericSettings),
+        // Datasets fetched over HTTP(S) with resume, verified against the checksums of
+        // Training's DatasetCatalog; CIFAR-10's archive extracted.
+        .target(name: "DatasetFetch", dependencies: ["Training", "Persistence", "Resources"], swiftSettings: toolSettings),
         // Sweeps: YAML specs, grids of cells with stable ids, a durable results store,
         // sharding, collection, Slurm job arrays.
         .target(name: "Experiments",
@@ -60,7 +63,7 @@ let package = Package(
         // The paper's figures drawn from experiment results.
         .target(name: "Figures", dependencies: ["SignalPropagation", "Plots"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "Experiments"]),
+        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "DatasetFetch", "Experiments"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
@@ -76,6 +79,7 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SignalPropagation", "Training"]),
+        .testTarget(name: "DatasetFetchTests", dependencies: ["DatasetFetch", "Training", "Persistence", "Resources"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence"], swiftSettings: numericSettings),
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"]),
     ],

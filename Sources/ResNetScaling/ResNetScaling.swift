@@ -8,4 +8,5 @@
 @_exported import Resources
 @_exported import Figures
 @_exported import Training
+@_exported import DatasetFetch
 @_exported import Experiments

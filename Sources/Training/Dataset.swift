@@ -127,12 +127,7 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
                                         name: "\(rawValue)/test", budget: budget, identity: identity)
             return (train, test)
         case .cifar10:
-            var dir = directory
-            let sub = (directory as NSString).appendingPathComponent("cifar-10-batches-bin")
-            if !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("data_batch_1.bin")),
-               FileManager.default.fileExists(atPath: sub) {
-                dir = sub
-            }
+            let dir = CIFAR10.batchFolder(in: directory)
             let trainFiles = (1...5).map { (dir as NSString).appendingPathComponent("data_batch_\($0).bin") }
             let train = try CIFAR10.load(files: trainFiles, name: "cifar10/train", budget: budget)
             // The test batch holds as many records as each training batch (10,000 in the real dataset).

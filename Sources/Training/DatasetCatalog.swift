@@ -175,3 +175,31 @@ extension DatasetKind {
     /// The name in messages ("MNIST", "Fashion-MNIST", "CIFAR-10").
     public var displayName: String { DatasetCatalog.entry(self).displayName }
 }
+
+extension DatasetEntry {
+    /// The path the loader reads each file from in `directory` (it may not exist): for MNIST and
+    /// Fashion-MNIST the first of `NAME`, `NAME.gz`, and the `.idx` spellings that exists (the
+    /// `.gz` name when none does); for CIFAR-10 the batch in `directory` or its `cifar-10-batches-bin`.
+    public func paths(in directory: String) -> [(file: DatasetFile, path: String)] {
+        switch kind {
+        case .mnist, .fashionMNIST:
+            return files.map { ($0, IDX.locate(directory, $0.contentName ?? $0.name)) }
+        case .cifar10:
+            let folder = CIFAR10.batchFolder(in: directory)
+            return files.map { ($0, (folder as NSString).appendingPathComponent($0.name)) }
+        }
+    }
+}
+
+extension CIFAR10 {
+    /// The folder holding the batches: `directory` itself when `data_batch_1.bin` is there,
+    /// else its `cifar-10-batches-bin` subfolder (as the archive extracts) when that exists.
+    public static func batchFolder(in directory: String) -> String {
+        let sub = (directory as NSString).appendingPathComponent("cifar-10-batches-bin")
+        if !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("data_batch_1.bin")),
+           FileManager.default.fileExists(atPath: sub) {
+            return sub
+        }
+        return directory
+    }
+}
