@@ -23,7 +23,7 @@ public enum DownloadError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .httpStatus(url, status):
             return "\(url): the server answered HTTP \(status) (\(HTTPStatus.reason(status)))"
         case let .transport(url, reason):
-            return "cannot download \(url): \(reason)"
+            return "\(url): \(reason)"
         case let .interrupted(url, received, expected, reason):
             let of = expected.map { " of \(MemoryLimit.format(bytes: $0))" } ?? ""
             return "\(url): the transfer stopped after \(MemoryLimit.format(bytes: received))\(of) (\(reason))"

@@ -56,7 +56,7 @@ public struct FileVerification: Sendable, Equatable {
         case .verified(.download): return "SHA-256 matches the official download"
         case .verified(.content):
             return file.isCompressed
-                ? "SHA-256 of the decompressed content matches (the file itself is not byte-identical to the official download: compressed differently)"
+                ? "SHA-256 of the decompressed content matches (the .gz itself differs from the official download: compressed differently)"
                 : "SHA-256 matches"
         case .missing: return "not found"
         case .otherDataset(let id):

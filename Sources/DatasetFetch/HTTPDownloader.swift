@@ -173,7 +173,11 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             throw DownloadError.badResponse(url: urlText, reason: "the server refuses the range from byte \(part.size) (the file is \(total.map(String.init) ?? "of unknown size") bytes); delete '\(part.path)' to start over")
         }
         if let error = transportError {
-            let reason = Self.describe(error, timeout: nil)
+            var reason = Self.describe(error)
+            // libcurl's "transfer closed with N bytes remaining" comes as an unknown error.
+            if let total, part.size < total, [.unknown, .networkConnectionLost].contains((error as? URLError)?.code) {
+                reason = "the connection was closed"
+            }
             if part.size > resumedFrom || (total != nil && part.size > 0) {
                 throw DownloadError.interrupted(url: urlText, received: part.size, expected: total, reason: reason)
             }
@@ -186,7 +190,7 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     }
 
     /// A short reason for a transport error.
-    static func describe(_ error: Error, timeout: Double?) -> String {
+    static func describe(_ error: Error) -> String {
         guard let e = error as? URLError else { return "\(error.localizedDescription)" }
         switch e.code {
         case .cannotConnectToHost: return "could not connect to the server (connection refused or unreachable)"
@@ -199,7 +203,7 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             return "TLS failure: \(e.localizedDescription)"
         case .cancelled: return "cancelled"
         default:
-            return e.localizedDescription
+            return e.localizedDescription + ""
         }
     }
 

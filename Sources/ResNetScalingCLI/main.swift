@@ -12,7 +12,7 @@ struct ResNetScalingCommand: ParsableCommand {
         (figure 6). After training: `train` (one run; figures 8-9). Grids of runs that resume and scale \
         out to Slurm: `sweep`, then `collect` and `plot`. Speed on this machine: `bench`.
         """,
-        subcommands: [Simulate.self, Paths.self, Train.self, Sweep.self, Collect.self, Plot.self, Bench.self]
+        subcommands: [Simulate.self, Paths.self, DataCommand.self, Train.self, Sweep.self, Collect.self, Plot.self, Bench.self]
     )
 }
 
