@@ -133,6 +133,7 @@ public struct DatasetFetcher: Sendable {
                 do {
                     outcome = try downloader.download(url, to: part, name: file.name) { [events] in events(.progress($0)) }
                 } catch let e as DownloadError {
+                    if case .partFile = e { throw e }  // a local problem: no mirror can help
                     if case .interrupted = e, attempt <= options.retries {
                         events(.retrying(file: file.name, error: e))
                         continue
@@ -143,7 +144,7 @@ public struct DatasetFetcher: Sendable {
             }
             // A partial file stays for the next mirror, or the next run, to resume; an empty one goes.
             guard let outcome else {
-                if Self.size(of: part) == 0 { unlink(part) }
+                if Self.size(of: part) == 0, FileSystemEntry.isRegularFile(part) { unlink(part) }
                 continue
             }
             let verification = check(part)
@@ -193,7 +194,7 @@ public struct DatasetFetcher: Sendable {
 
     /// Reads the archive at `path` (within the memory limit), checks it and every batch in it,
     /// and writes the files of `subfolder` into `directory/subfolder`.
-    private func extract(_ entry: DatasetEntry, archive: DatasetFile, from path: String, into directory: String, subfolder: String) throws {
+    func extract(_ entry: DatasetEntry, archive: DatasetFile, from path: String, into directory: String, subfolder: String) throws {
         let name = (path as NSString).lastPathComponent
         let size: Int
         do { size = try InputFile.check(path) } catch { throw FetchError.archive(path: path, reason: "\(error)") }
@@ -280,9 +281,17 @@ public struct DatasetFetcher: Sendable {
         }
     }
 
-    /// The size of the file at `path`, 0 if there is none.
+    /// The size of the regular file at `path`, 0 if there is none.
     static func size(of path: String) -> Int {
         var s = stat()
-        return lstat(path, &s) == 0 ? Int(s.st_size) : 0
+        return lstat(path, &s) == 0 && FileKind(mode: s.st_mode) == .regularFile ? Int(s.st_size) : 0
+    }
+}
+
+enum FileSystemEntry {
+    /// Whether `path` is a regular file (not following a final symbolic link).
+    static func isRegularFile(_ path: String) -> Bool {
+        var s = stat()
+        return lstat(path, &s) == 0 && FileKind(mode: s.st_mode) == .regularFile
     }
 }

@@ -58,6 +58,16 @@ public struct DatasetEntry: Sendable {
     public var archive: DatasetFile?
     /// The folder inside the dataset folder that holds the extracted files (`cifar-10-batches-bin`).
     public var subfolder: String?
+
+    public init(kind: DatasetKind, displayName: String, mirrors: [String], files: [DatasetFile],
+                archive: DatasetFile? = nil, subfolder: String? = nil) {
+        self.kind = kind
+        self.displayName = displayName
+        self.mirrors = mirrors
+        self.files = files
+        self.archive = archive
+        self.subfolder = subfolder
+    }
 }
 
 /// The checksums of every dataset, in one table.

@@ -113,6 +113,63 @@ final class DataCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent(name)), mnist["/" + name])
     }
 
+    /// A partial file that already holds the whole file (a run stopped before the rename): the
+    /// server answers 416 to the range after its end, and the file is verified and kept.
+    func testCompletePartialFileIsKept() throws {
+        let server = try LoopbackHTTPServer(files: mnist)
+        defer { server.stop() }
+        let out = path("mnist")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        let name = "train-labels-idx1-ubyte.gz"
+        try mnist["/" + name]!.write(to: URL(fileURLWithPath: out).appendingPathComponent(name + ".part"))
+        let r = try ToolProcess.run(["data", "fetch", "mnist", "--dir", out, "--mirror", server.baseURL])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(server.requests.filter { $0.path == "/" + name }.map { $0.headers["range"] }, ["bytes=\(mnist["/" + name]!.count)-"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent(name)), mnist["/" + name])
+    }
+
+    /// A server that ignores Range sends the whole file again: the partial file restarts from zero.
+    func testServerIgnoringRangeRestartsTheFile() throws {
+        let server = try LoopbackHTTPServer(files: mnist)
+        defer { server.stop() }
+        server.ignoresRange = true
+        let out = path("mnist")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        let name = "t10k-images-idx3-ubyte.gz"
+        try Data(repeating: 0xEE, count: 1000).write(to: URL(fileURLWithPath: out).appendingPathComponent(name + ".part"))
+        let r = try ToolProcess.run(["data", "fetch", "mnist", "--dir", out, "--mirror", server.baseURL])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(server.requests.filter { $0.path == "/" + name }.map { $0.headers["range"] }, ["bytes=1000-"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent(name)), mnist["/" + name])
+    }
+
+    /// A symbolic link planted at the partial file's name is not written through; a wrong file
+    /// already in the folder is reported and not replaced.
+    func testPlantedLinkAndWrongFileAreNotTouched() throws {
+        let server = try LoopbackHTTPServer(files: mnist)
+        defer { server.stop() }
+        let out = path("mnist")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        let victim = path("victim")
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: victim))
+        let link = (out as NSString).appendingPathComponent("train-images-idx3-ubyte.gz.part")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)
+        let r = try ToolProcess.run(["data", "fetch", "mnist", "--dir", out, "--mirror", server.baseURL])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.errorLines.last.map(String.init), "error: partial download '\(link)': is a symbolic link; remove it")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: victim)), Data("precious".utf8))
+        try FileManager.default.removeItem(atPath: link)
+
+        let wrong = (out as NSString).appendingPathComponent("train-images-idx3-ubyte.gz")
+        try mnist["/t10k-images-idx3-ubyte.gz"]!.write(to: URL(fileURLWithPath: wrong))
+        let w = try ToolProcess.run(["data", "fetch", "mnist", "--dir", out, "--mirror", server.baseURL])
+        XCTAssertEqual(w.status, 64)
+        XCTAssertEqual(w.errorLines.last.map(String.init),
+                       "error: \(wrong) is already there and is not train-images-idx3-ubyte.gz of the dataset: this is MNIST's " +
+                       "t10k-images-idx3-ubyte.gz (by its content's SHA-256); it is not replaced (remove it, or fetch into another --dir)")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: wrong)), mnist["/t10k-images-idx3-ubyte.gz"])
+    }
+
     /// A server that sends other bytes: the file is refused, deleted, and not left under its name.
     func testWrongChecksumLeavesNoFile() throws {
         // A valid gzip file of MNIST's test labels with one label changed.

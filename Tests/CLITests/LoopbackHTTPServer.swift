@@ -24,6 +24,12 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     /// Path → bytes of the body to send before closing the connection, for the next `count` requests of it.
     private var cuts: [String: (bytes: Int, count: Int)] = [:]
     private var log: [Request] = []
+    /// When set, `Range` headers are ignored (the whole file is sent with status 200), as some servers do.
+    var ignoresRange: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return ignoring }
+        set { lock.lock(); ignoring = newValue; lock.unlock() }
+    }
+    private var ignoring = false
     private var thread: Thread?
 
     /// Listens on a free port of the loopback interface; `files` maps URL paths ("/name") to contents.
@@ -118,6 +124,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         lock.lock()
         log.append(request)
         let file = files[request.path]
+        let honorRange = !ignoring
         var cutAfter: Int?
         if let cut = cuts[request.path], cut.count > 0 {
             cutAfter = cut.bytes
@@ -134,7 +141,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var status = "200 OK"
         var headers = ["Content-Type": "application/octet-stream", "Accept-Ranges": "bytes"]
         var body = file
-        if let range = request.headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
+        if honorRange, let range = request.headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
            let first = Int(range.dropFirst(6).dropLast()) {
             if first >= file.count {
                 return send(client, status: "416 Range Not Satisfiable", headers: ["Content-Range": "bytes */\(file.count)"], body: Data())
