@@ -45,7 +45,7 @@ public struct HTTPDownloader: Sendable {
                          progress: @escaping @Sendable (DownloadProgress) -> Void = { _ in }) throws -> Outcome {
         let part = try PartialFile(path: partPath)
         defer { part.close() }
-        let transfer = Transfer(url: url, part: part, name: name, progress: progress)
+        let transfer = Transfer(url: url, part: part, name: name, timeout: timeout, progress: progress)
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData, timeoutInterval: timeout)
         request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
         if part.size > 0 { request.setValue("bytes=\(part.size)-", forHTTPHeaderField: "Range") }
@@ -73,6 +73,7 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     let url: URL
     let part: PartialFile
     let name: String
+    let timeout: Double
     let progress: @Sendable (DownloadProgress) -> Void
     let finished = DispatchSemaphore(value: 0)
     let start = Date()
@@ -88,10 +89,11 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     var rangePastEnd = false
     var lastProgress = Date.distantPast
 
-    init(url: URL, part: PartialFile, name: String, progress: @escaping @Sendable (DownloadProgress) -> Void) {
+    init(url: URL, part: PartialFile, name: String, timeout: Double, progress: @escaping @Sendable (DownloadProgress) -> Void) {
         self.url = url
         self.part = part
         self.name = name
+        self.timeout = timeout
         self.progress = progress
         self.resumedFrom = part.size
     }
@@ -173,7 +175,7 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             throw DownloadError.badResponse(url: urlText, reason: "the server refuses the range from byte \(part.size) (the file is \(total.map(String.init) ?? "of unknown size") bytes); delete '\(part.path)' to start over")
         }
         if let error = transportError {
-            var reason = Self.describe(error)
+            var reason = Self.describe(error, timeout: timeout)
             // libcurl's "transfer closed with N bytes remaining" comes as an unknown error.
             if let total, part.size < total, [.unknown, .networkConnectionLost].contains((error as? URLError)?.code) {
                 reason = "the connection was closed"
@@ -190,12 +192,14 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     }
 
     /// A short reason for a transport error.
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: Error, timeout: Double) -> String {
         guard let e = error as? URLError else { return "\(error.localizedDescription)" }
         switch e.code {
         case .cannotConnectToHost: return "could not connect to the server (connection refused or unreachable)"
         case .cannotFindHost, .dnsLookupFailed: return "unknown host"
-        case .timedOut: return "no answer within the time-out (see --timeout)"
+        case .timedOut:
+            let seconds = timeout == timeout.rounded() && timeout < 1e9 ? String(Int(timeout)) : String(timeout)
+            return "no data for \(seconds) s (the time-out, --timeout)"
         case .networkConnectionLost: return "the connection was closed"
         case .notConnectedToInternet: return "no network connection"
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,

@@ -229,6 +229,19 @@ final class DataCommandTests: XCTestCase {
                        "could not connect to the server (connection refused or unreachable)")
     }
 
+    /// A server that accepts the connection and never answers: the time-out ends the attempt.
+    func testSilentServerTimesOut() throws {
+        let server = try LoopbackHTTPServer(files: mnist)
+        defer { server.stop() }
+        server.stall("/train-images-idx3-ubyte.gz", seconds: 8)
+        let start = Date()
+        let r = try ToolProcess.run(["data", "fetch", "mnist", "--dir", path("m"), "--mirror", server.baseURL, "--timeout", "1"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 7)
+        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.errorLines.last.map(String.init),
+                       "error: cannot download train-images-idx3-ubyte.gz: \(server.baseURL)train-images-idx3-ubyte.gz: no data for 1 s (the time-out, --timeout)")
+    }
+
     /// CIFAR-10 through a mirror serving an archive that is not CIFAR-10's: refused, nothing kept.
     func testCIFARArchiveThatIsNotCIFAR() throws {
         let staging = directory.appendingPathComponent("staging/cifar-10-batches-bin")

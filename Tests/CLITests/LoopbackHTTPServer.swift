@@ -30,6 +30,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         set { lock.lock(); ignoring = newValue; lock.unlock() }
     }
     private var ignoring = false
+    /// Paths whose requests get no answer for this many seconds (then the connection closes).
+    private var stalls: [String: Double] = [:]
+
+    /// Requests of `path` get no answer for `seconds`.
+    func stall(_ path: String, seconds: Double) {
+        lock.lock(); defer { lock.unlock() }
+        stalls[path] = seconds
+    }
     private var thread: Thread?
 
     /// Listens on a free port of the loopback interface; `files` maps URL paths ("/name") to contents.
@@ -125,6 +133,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         log.append(request)
         let file = files[request.path]
         let honorRange = !ignoring
+        let stall = stalls[request.path]
         var cutAfter: Int?
         if let cut = cuts[request.path], cut.count > 0 {
             cutAfter = cut.bytes
@@ -132,6 +141,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         }
         lock.unlock()
 
+        if let stall { return Thread.sleep(forTimeInterval: stall) }
         guard request.method == "GET" || request.method == "HEAD" else {
             return send(client, status: "405 Method Not Allowed", headers: [:], body: Data())
         }
