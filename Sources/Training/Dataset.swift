@@ -74,7 +74,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .countMismatch(i, ic, l, lc):
             return "\(i) holds \(ic) images but \(l) holds \(lc) labels"
         case let .corruptCompression(p, r): return "\(p): \(r)"
-        case .missingDirectory(let p): return "\(p): data directory not found"
+        case .missingDirectory(let p):
+            return "\(p): data directory not found (resnet-scaling data fetch \(DatasetKind.allCases.map(\.rawValue).joined(separator: "|")) --dir \(p) downloads a dataset there)"
         case let .recordCountMismatch(p, n, e):
             return "\(p): holds \(n) records but the other batch files hold \(e) each (truncated at a record boundary?)"
         case .input(let e): return e.description
