@@ -4,8 +4,9 @@ import SignalPropagation
 
 /// Figure 7: the β × H phase diagram at initialization.
 public enum PhaseFigures {
-    /// Two heatmaps (forward: log10 mean h_diff; gradient: log10 mean grad_diff) with β
-    /// upward and H rightward, a diverging colour scale clipped to [−1, 1], non-finite cells
+    /// Two heatmaps (forward: h_diff; gradient: grad_diff, each cell summarized as the
+    /// diagram's `cellStatistic` says: by default the mean of log10) with β upward and H
+    /// rightward, a diverging colour scale clipped to [−1, 1], non-finite cells
     /// (explosion) saturated and counted, the measured boundary β*(H) and the reference lines
     /// β = 1/2 and β = H.
     public static func heatmapFigure(_ diagram: PhaseDiagram, depth: Int, width: Int, title: String? = nil) -> Figure {
@@ -19,7 +20,7 @@ public enum PhaseFigures {
             ]
             return .heatmap(HeatmapPanel(title: name, subtitle: "L = \(depth), d = \(width)", x: h, y: diagram.betas,
                                          values: values, colorMap: .blueWhiteRed, vmin: -1, vmax: 1,
-                                         xLabel: "Hurst index H", yLabel: "β", colorbarLabel: "log10 mean \(metric)",
+                                         xLabel: "Hurst index H", yLabel: "β", colorbarLabel: diagram.cellStatistic.label(metric),
                                          overlays: overlays, nonFinite: .saturate))
         }
         return Figure(title: title ?? "Phase diagram at initialization: fBm weights, α_L = L^-β",
