@@ -65,3 +65,33 @@ public struct LinearFit: Equatable, Sendable {
         return ConfidenceInterval(lower: slope - t * slopeStandardError, upper: slope + t * slopeStandardError, level: level)
     }
 }
+
+/// Least squares with a few regressors: the coefficients b minimizing ‖y − X b‖², by the
+/// normal equations XᵀX b = Xᵀy solved with partial pivoting (fine for the 2–4 well-scaled
+/// columns used here; not for ill-conditioned designs).
+public enum LeastSquares {
+    /// `rows[i]` is row i of X. Nil if the sizes disagree, a value is not finite, or XᵀX is
+    /// singular.
+    public static func solve(rows: [[Double]], y: [Double]) -> [Double]? {
+        guard let p = rows.first?.count, p > 0, rows.count == y.count, rows.count >= p,
+              rows.allSatisfy({ $0.count == p && $0.allSatisfy(\.isFinite) }), y.allSatisfy(\.isFinite) else { return nil }
+        var a = [[Double]](repeating: [Double](repeating: 0, count: p + 1), count: p)
+        for (row, value) in zip(rows, y) {
+            for i in 0..<p {
+                for j in 0..<p { a[i][j] += row[i] * row[j] }
+                a[i][p] += row[i] * value
+            }
+        }
+        let scale = a.map { $0[0..<p].map(abs).max()! }.max()!
+        for c in 0..<p {
+            let pivot = (c..<p).max { abs(a[$0][c]) < abs(a[$1][c]) }!
+            guard abs(a[pivot][c]) > 1e-13 * scale else { return nil }
+            a.swapAt(c, pivot)
+            for r in 0..<p where r != c {
+                let f = a[r][c] / a[c][c]
+                for k in c...p { a[r][k] -= f * a[c][k] }
+            }
+        }
+        return (0..<p).map { a[$0][p] / a[$0][$0] }
+    }
+}
