@@ -62,23 +62,29 @@ public enum Bootstrap {
     ) -> BootstrapEstimate {
         precondition(replicates >= 1 && level > 0 && level < 1)
         let estimate = statistic(strata)
-        let root = RandomStream(seed: seed, coordinates: [streamTag])
-        var values = [Double](repeating: 0, count: replicates)
-        var resample: [[Unit]] = strata.map { _ in [] }
-        for r in 0..<replicates {
-            var stream = root.child(UInt64(r))
-            for (s, stratum) in strata.enumerated() {
-                resample[s].removeAll(keepingCapacity: true)
-                for _ in 0..<stratum.count { resample[s].append(stratum[stream.nextInt(below: stratum.count)]) }
-            }
-            values[r] = statistic(resample)
-        }
+        let values = Self.replicates(strata: strata, count: replicates, seed: seed) { [statistic($0)] }.map { $0[0] }
         let alpha = 1 - level
         let interval = ConfidenceInterval(lower: Statistics.quantile(values, alpha / 2),
                                           upper: Statistics.quantile(values, 1 - alpha / 2), level: level)
         let finite = values.filter(\.isFinite)
         return BootstrapEstimate(estimate: estimate, interval: interval,
                                  standardError: Statistics.standardDeviation(finite), replicates: replicates)
+    }
+
+    /// The statistic (a vector) of `count` bootstrap resamples, replicate r drawn from the
+    /// stream (seed; "boot", r): each stratum resampled with replacement, keeping its size.
+    public static func replicates<Unit>(strata: [[Unit]], count: Int, seed: UInt64,
+                                        statistic: ([[Unit]]) -> [Double]) -> [[Double]] {
+        let root = RandomStream(seed: seed, coordinates: [streamTag])
+        var resample: [[Unit]] = strata.map { _ in [] }
+        return (0..<count).map { r in
+            var stream = root.child(UInt64(r))
+            for (s, stratum) in strata.enumerated() {
+                resample[s].removeAll(keepingCapacity: true)
+                for _ in 0..<stratum.count { resample[s].append(stratum[stream.nextInt(below: stratum.count)]) }
+            }
+            return statistic(resample)
+        }
     }
 
     /// The percentile interval of `statistic` over one sample of independent units.
