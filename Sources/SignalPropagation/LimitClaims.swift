@@ -14,7 +14,7 @@ extension SDELimitResult {
         let errors = strongErrors
         return ConvergenceRate(label: "E‖h_L − h_{L_fine}‖/‖h_0‖", depths: depths, units: indices,
                                theorySlope: logLogSlope(depths: depths) { (1 / $0 - 1 / fine).squareRoot() },
-                               theoryLabel: "√(1/L − 1/L_fine): strong order 1/2", options: options, id: "sde-strong") { paths in
+                               theoryLabel: "√(1/L − 1/L_fine), strong order 1/2", options: options, id: "sde-strong") { paths in
             depths.indices.map { i in Statistics.mean(paths.map { errors[$0][i] }) }
         }
     }
@@ -41,7 +41,7 @@ extension ODELimitResult {
     public func rate(options: ClaimOptions = ClaimOptions()) -> ConvergenceRate {
         let errors = self.errors
         return ConvergenceRate(label: "E‖h_L − H(1)‖/‖h_0‖", depths: spec.depths, units: Array(0..<errors.count),
-                               theorySlope: -1, theoryLabel: "L^-1: Euler, order 1", options: options, id: "ode-rate") { models in
+                               theorySlope: -1, theoryLabel: "L^-1, Euler of order 1", options: options, id: "ode-rate") { models in
             spec.depths.indices.map { i in Statistics.mean(models.map { errors[$0][i] }) }
         }
     }
