@@ -131,14 +131,18 @@ public enum SimulationFigures {
                         let x = (0...200).map { pow(10, log10(lo) + (log10(hi) - log10(lo)) * Double($0) / 200) }
                         if let density = TheoryCurves.normRatioDensityPerDecade(spec, initialization: initialization, depth: depth,
                                                                                 beta: beta, at: x) {
-                            curves.append(HistogramCurve(label: "log-normal (theory)", x: x, density: density))
+                            // Named in the subtitle: a legend box would cover the bars.
+                            curves.append(HistogramCurve(label: "", x: x, density: density))
                         }
                     }
                 }
+                var notes: [String] = []
+                if spec.initializations.count > 1 { notes.append(initialization.description) }
+                if !curves.isEmpty { notes.append("curve: log-normal law (theory)") }
                 return .histogram(HistogramPanel(title: "\(label) · L = \(depth), β = \(formatCompact(beta))",
-                                                 subtitle: spec.initializations.count > 1 ? initialization.description : nil,
+                                                 subtitle: notes.isEmpty ? nil : notes.joined(separator: " · "),
                                                  samples: samples, logX: true, xLabel: label, color: Palette.color(b),
-                                                 legend: .topLeft, curves: curves))
+                                                 curves: curves))
             })
           }
         }

@@ -69,7 +69,7 @@ final class TheoryFiguresTests: XCTestCase {
         XCTAssertFalse(SimulationFigures.histogramFigure(result).svg().contains("density-curve"))
         let svg = SimulationFigures.histogramFigure(result, theory: true).svg()
         XCTAssertEqual(svg.components(separatedBy: "class=\"density-curve\"").count - 1, 3)   // one per β, h_ratio panels only
-        XCTAssertTrue(svg.contains("log-normal (theory)"))
+        XCTAssertTrue(svg.contains("curve: log-normal law (theory)"))
     }
 
     func testPhaseFigureDrawsTheHeuristicBoundary() throws {
