@@ -24,6 +24,22 @@ public struct ClaimOptions: Equatable, Sendable {
 
     public init() {}
 
+    /// Throws a `ConfigurationError` naming the first option out of range (the evaluators
+    /// assume valid options).
+    public func validate() throws {
+        guard (1...10_000_000).contains(replicates) else {
+            throw ConfigurationError(setting: "replicates", "must be from 1 to 10000000, got \(replicates)")
+        }
+        guard level > 0, level < 1 else { throw ConfigurationError(setting: "level", "must be in (0, 1), got \(level)") }
+        guard standardErrors.isFinite, standardErrors > 0 else {
+            throw ConfigurationError(setting: "standard-errors", "must be a positive number, got \(standardErrors)")
+        }
+        guard testLevel > 0, testLevel < 1 else { throw ConfigurationError(setting: "test-level", "must be in (0, 1), got \(testLevel)") }
+        guard explosionThreshold.isFinite, explosionThreshold > 0 else {
+            throw ConfigurationError(setting: "explosion-threshold", "must be a positive number, got \(explosionThreshold)")
+        }
+    }
+
     /// The bootstrap seed of one claim: `seed` mixed with the claim id (FNV-1a), stable across runs.
     public func seed(for id: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

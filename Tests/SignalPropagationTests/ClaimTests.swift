@@ -47,6 +47,20 @@ final class ClaimTests: XCTestCase {
         XCTAssertEqual(verdict(.intervalAbove(0), interval: ConfidenceInterval(lower: .infinity, upper: .infinity, level: 0.95)), .pass)
     }
 
+    func testOptionsValidation() {
+        XCTAssertNoThrow(try ClaimOptions().validate())
+        var o = ClaimOptions()
+        o.replicates = 0
+        XCTAssertThrowsError(try o.validate()) { XCTAssertEqual(($0 as? ConfigurationError)?.setting, "replicates") }
+        o = ClaimOptions()
+        o.level = 1
+        XCTAssertThrowsError(try o.validate()) { XCTAssertEqual(($0 as? ConfigurationError)?.setting, "level") }
+        o = ClaimOptions()
+        o.testLevel = .nan
+        XCTAssertThrowsError(try o.validate())
+        XCTAssertNotEqual(o.seed(for: "a"), o.seed(for: "b"))
+    }
+
     func testClaimsCSV() {
         let claims = [
             Claim(id: "a", figure: "1", statement: "slope, at β = 1/2, is \"flat\"", statistic: "slope", measured: 0.01,
