@@ -4,22 +4,29 @@ import SignalPropagation
 
 /// Figure 7: the β × H phase diagram at initialization.
 public enum PhaseFigures {
-    /// Two heatmaps (forward: log10 mean h_diff; gradient: log10 mean grad_diff) with β
-    /// upward and H rightward, a diverging colour scale clipped to [−1, 1], non-finite cells
+    /// Two heatmaps (forward: h_diff; gradient: grad_diff, each cell summarized as the
+    /// diagram's `cellStatistic` says: by default the mean of log10) with β upward and H
+    /// rightward, a diverging colour scale clipped to [−1, 1], non-finite cells
     /// (explosion) saturated and counted, the measured boundary β*(H) and the reference lines
-    /// β = 1/2 and β = H.
-    public static func heatmapFigure(_ diagram: PhaseDiagram, depth: Int, width: Int, title: String? = nil) -> Figure {
+    /// β = 1/2 and β = H; with `theory`, also the heuristic boundary β = max(H, 1/2).
+    public static func heatmapFigure(_ diagram: PhaseDiagram, depth: Int, width: Int, title: String? = nil,
+                                     theory: Bool = false) -> Figure {
         let h = diagram.hursts
         let lo = h.min()!, hi = h.max()!
         func panel(_ name: String, _ values: [[Double]], _ boundary: [Double], _ metric: String) -> Panel {
-            let overlays = [
+            var overlays = [
                 HeatmapOverlay(label: "measured β*(H)", x: h, y: boundary, color: RGBColor(0x111111), width: 2.2, marker: .circle),
                 HeatmapOverlay(label: "β = 1/2", x: [lo, hi], y: [0.5, 0.5], color: RGBColor(0x2ca02c), width: 1.6, dash: [6, 4]),
                 HeatmapOverlay(label: "β = H", x: [lo, hi], y: [lo, hi], color: RGBColor(0x9467bd), width: 1.6, dash: [2, 3]),
             ]
+            if theory {
+                let corners = ([lo, hi] + (lo < 0.5 && hi > 0.5 ? [0.5] : [])).sorted()
+                overlays.append(HeatmapOverlay(label: "β = max(H, 1/2) (heuristic)", x: corners,
+                                               y: corners.map(TheoryCurves.heuristicBoundary), color: RGBColor(0xff7f0e), width: 2.4))
+            }
             return .heatmap(HeatmapPanel(title: name, subtitle: "L = \(depth), d = \(width)", x: h, y: diagram.betas,
                                          values: values, colorMap: .blueWhiteRed, vmin: -1, vmax: 1,
-                                         xLabel: "Hurst index H", yLabel: "β", colorbarLabel: "log10 mean \(metric)",
+                                         xLabel: "Hurst index H", yLabel: "β", colorbarLabel: diagram.cellStatistic.label(metric),
                                          overlays: overlays, nonFinite: .saturate))
         }
         return Figure(title: title ?? "Phase diagram at initialization: fBm weights, α_L = L^-β",

@@ -115,6 +115,33 @@ public struct Histogram: Hashable, Sendable {
     }
 }
 
+/// A curve drawn over a histogram, e.g. a theoretical density: y = `density[i]` at
+/// x = `x[i]` (data units), where the density is per unit of x, or per decade (of log10 x)
+/// when the panel bins in log10. On a count histogram it is scaled to expected counts per
+/// bin (density × included samples × bin width), so it compares with the bars either way.
+public struct HistogramCurve: Sendable {
+    /// Legend label (empty = not in the legend).
+    public var label: String
+    /// x coordinates (data units, increasing).
+    public var x: [Double]
+    /// Density at each x.
+    public var density: [Double]
+    public var color: RGBColor
+    public var width: Double
+    /// Dash pattern in px; empty = solid.
+    public var dash: [Double]
+
+    public init(label: String = "", x: [Double], density: [Double], color: RGBColor = RGBColor(0x111111),
+                width: Double = 2, dash: [Double] = []) {
+        self.label = label
+        self.x = x
+        self.density = density
+        self.color = color
+        self.width = width
+        self.dash = dash
+    }
+}
+
 /// A histogram panel built from raw samples, with an automatic subtitle that reports how many
 /// samples were excluded (non-finite, ≤ 0 on log binning, outside the range), and optional
 /// vertical reference lines (e.g. a theoretical median).
@@ -149,12 +176,14 @@ public struct HistogramPanel: Sendable {
     public var referenceLines: [ReferenceLine]
     /// Where the reference-line legend goes.
     public var legend: LegendPlacement
+    /// Curves over the bars (e.g. a theoretical density).
+    public var curves: [HistogramCurve]
 
     /// Creates a histogram panel.
     public init(title: String = "", subtitle: String? = nil, samples: [Double], binning: Binning = .freedmanDiaconis,
                 logX: Bool = false, range: ClosedRange<Double>? = nil, xLabel: String = "", yLabel: String? = nil,
                 density: Bool = false, color: RGBColor = Palette.color(0), referenceLines: [ReferenceLine] = [],
-                legend: LegendPlacement = .auto) {
+                legend: LegendPlacement = .auto, curves: [HistogramCurve] = []) {
         self.title = title
         self.subtitle = subtitle
         self.samples = samples
@@ -167,6 +196,23 @@ public struct HistogramPanel: Sendable {
         self.color = color
         self.referenceLines = referenceLines
         self.legend = legend
+        self.curves = curves
+    }
+
+    /// The curve's heights in the panel's units (density, or expected counts per bin), and
+    /// the points where they are drawable (x finite, and > 0 on log binning).
+    func curvePoints(_ curve: HistogramCurve, _ h: Histogram) -> [(x: Double, y: Double)] {
+        var factor = 1.0
+        if !density {
+            guard h.counts.count > 0, h.edges.count >= 2 else { return [] }
+            let first = h.edges[0], second = h.edges[1]
+            let width = logX ? Foundation.log10(second) - Foundation.log10(first) : second - first
+            factor = Double(h.includedCount) * width
+        }
+        return zip(curve.x, curve.density).compactMap { x, y in
+            guard x.isFinite, y.isFinite, !logX || x > 0 else { return nil }
+            return (x, y * factor)
+        }
     }
 
     /// The binned data.
@@ -204,12 +250,19 @@ public struct HistogramPanel: Sendable {
         let yAxis = Axis(label: yLabel ?? (density ? "density" : "count"), min: 0)
         var xs = h.edges
         for r in referenceLines { xs.append(r.value) }
-        let ymax = heights.max() ?? 0
+        let curveHeights: [[(x: Double, y: Double)]] = curves.map { self.curvePoints($0, h) }
+        var curveMax = 0.0
+        for points in curveHeights { for p in points { curveMax = max(curveMax, p.y) } }
+        let ymax = max(heights.max() ?? 0, curveMax)
         let xr = resolveRange(axis: xAxis, data: xs, padFraction: 0.02)
         let yr = resolveRange(axis: yAxis, data: [0, ymax > 0 ? ymax * 1.06 : 1], padFraction: 0)
         let frame = XYFrame(title: title, notes: notes, xAxis: xAxis, yAxis: yAxis, xRange: xr, yRange: yr,
                             plotWidth: plotWidth, plotHeight: plotHeight, style: style)
         var entries: [LegendEntry] = []
+        for c in curves where !c.label.isEmpty {
+            entries.append(LegendEntry(label: c.label, swatch: .line(color: c.color.hex, width: c.width, dash: dashString(c.dash),
+                                                                     marker: nil, band: false, bandOpacity: 0)))
+        }
         for r in referenceLines where !r.label.isEmpty {
             entries.append(LegendEntry(label: r.label, swatch: .line(color: r.color.hex, width: r.width, dash: r.dashString,
                                                                      marker: nil, band: false, bandOpacity: 0)))
@@ -229,6 +282,9 @@ public struct HistogramPanel: Sendable {
             }
             for r in referenceLines {
                 if let p = xm.pixel(r.value) { for v in stride(from: 0.0, through: 1.0, by: 0.05) { occupied.append((p, v * plotHeight)) } }
+            }
+            for points in curveHeights {
+                for p in points { if let x = xm.pixel(p.x), let y = ym.pixel(p.y) { occupied.append((x, y)) } }
             }
         }
         let placement = legend.resolve(self.legend, plot: origin, points: occupied)
@@ -253,6 +309,19 @@ public struct HistogramPanel: Sendable {
             for r in panel.referenceLines {
                 guard let p = xm.pixel(r.value) else { continue }
                 b.line(p, plot.y, p, plot.maxY, stroke: r.color.hex, width: r.width, dash: r.dashString, cls: "reference-line")
+            }
+            for (curve, points) in zip(panel.curves, curveHeights) {
+                let pixels = points.compactMap { p -> (Double, Double)? in
+                    guard let x = xm.pixel(p.x), let y = ym.pixel(p.y) else { return nil }
+                    return (clampPixel(x), clampPixel(y))
+                }
+                guard pixels.count >= 2 else { continue }
+                var attrs: [(String, String)] = [("class", "density-curve"), ("d", SVGBuilder.pathData([pixels])), ("fill", "none"),
+                                                 ("stroke", curve.color.hex), ("stroke-width", SVGBuilder.f(curve.width)),
+                                                 ("stroke-linejoin", "round")]
+                if let d = dashString(curve.dash) { attrs.append(("stroke-dasharray", d)) }
+                if !curve.label.isEmpty { attrs.append(("data-label", curve.label)) }
+                b.element("path", attrs)
             }
             b.close("g")
             frame.drawFrame(&b, plot, ownTop: ownTop)

@@ -14,6 +14,10 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
     /// Every entry of V_k, W_k is step k of an independent unit-variance fractional
     /// Gaussian noise of Hurst index H ∈ (0, 1), divided by √d. H = 1/2 is i.i.d. Gaussian.
     case fbm(hurst: Double)
+    /// The reference code's fBm sampler at Hurst index H (`ReferenceFractionalNoise`), divided
+    /// by √d: a reproduction of that code to measure its effect, not fractional Gaussian noise
+    /// (its variance and correlations differ from γ(k) for H > 1/2).
+    case fbmReference(hurst: Double)
     /// Every entry is an independent Gaussian process with kernel exp(−(s−t)²/(2ℓ²)) at
     /// t_k = k/L, divided by √d (the paper's 2023 revision; default ℓ = 0.1).
     case smooth(lengthscale: Double)
@@ -22,9 +26,10 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
     /// default 0.01).
     case smoothIncrements(bandwidthSquared: Double)
 
-    public static let accepted = "iid-uniform, iid-gaussian, fbm:<H> with 0 < H < 1, smooth[:<ℓ>] (default ℓ = 0.1), smooth-increments[:<ℓ²>] (default ℓ² = 0.01)"
+    public static let accepted = "iid-uniform, iid-gaussian, fbm:<H> with 0 < H < 1, fbm-reference:<H> (the reference code's fBm sampler, not exact fBm), smooth[:<ℓ>] (default ℓ = 0.1), smooth-increments[:<ℓ²>] (default ℓ² = 0.01)"
 
-    /// Parses `iid-uniform`, `iid-gaussian`, `fbm:<H>`, `smooth[:<ℓ>]`, `smooth-increments[:<ℓ²>]`.
+    /// Parses `iid-uniform`, `iid-gaussian`, `fbm:<H>`, `fbm-reference:<H>`, `smooth[:<ℓ>]`,
+    /// `smooth-increments[:<ℓ²>]`.
     public init(parsing text: String) throws {
         let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
         let parts = lower.split(separator: ":", maxSplits: 1).map(String.init)
@@ -48,6 +53,11 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
                 throw ConfigurationError(setting: "init", "fbm needs a Hurst index: fbm:<H> with 0 < H < 1, or --init fbm with --hurst <axis>")
             }
             self = .fbm(hurst: h)
+        case "fbm-reference":
+            guard let h = try parameter("Hurst index") else {
+                throw ConfigurationError(setting: "init", "fbm-reference needs a Hurst index: fbm-reference:<H> with 0 < H < 1")
+            }
+            self = .fbmReference(hurst: h)
         case "smooth": self = .smooth(lengthscale: try parameter("length scale") ?? 0.1)
         case "smooth-increments": self = .smoothIncrements(bandwidthSquared: try parameter("ℓ²") ?? 0.01)
         default:
@@ -60,7 +70,7 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
     public func validate() throws {
         switch self {
         case .iidUniform, .iidGaussian: break
-        case .fbm(let h):
+        case .fbm(let h), .fbmReference(let h):
             guard h.isFinite, h > 0, h < 1 else {
                 throw ConfigurationError(setting: "hurst", "the Hurst index must be in (0, 1), got \(formatCompact(h))")
             }
@@ -75,21 +85,25 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
         }
     }
 
-    /// The family name, without parameters: iid-uniform, iid-gaussian, fbm, smooth, smooth-increments.
+    /// The family name, without parameters: iid-uniform, iid-gaussian, fbm, fbm-reference,
+    /// smooth, smooth-increments.
     public var family: String {
         switch self {
         case .iidUniform: return "iid-uniform"
         case .iidGaussian: return "iid-gaussian"
         case .fbm: return "fbm"
+        case .fbmReference: return "fbm-reference"
         case .smooth: return "smooth"
         case .smoothIncrements: return "smooth-increments"
         }
     }
 
-    /// H for fBm, else nil.
+    /// H for fBm and the reference code's sampler, else nil.
     public var hurst: Double? {
-        if case .fbm(let h) = self { return h }
-        return nil
+        switch self {
+        case .fbm(let h), .fbmReference(let h): return h
+        default: return nil
+        }
     }
 
     /// The kernel parameter as written on the command line: ℓ for smooth, ℓ² for
@@ -106,6 +120,7 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
         switch self {
         case .iidUniform, .iidGaussian: return family
         case .fbm(let h): return "fbm:\(formatCompact(h))"
+        case .fbmReference(let h): return "fbm-reference:\(formatCompact(h))"
         case .smooth(let l): return "smooth:\(formatCompact(l))"
         case .smoothIncrements(let l2): return "smooth-increments:\(formatCompact(l2))"
         }
@@ -127,6 +142,7 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
         switch self {
         case .iidUniform, .iidGaussian: return []
         case .fbm(let h): return [11, h.bitPattern]
+        case .fbmReference(let h): return [14, h.bitPattern]
         case .smooth(let l): return [12, l.bitPattern]
         case .smoothIncrements(let l2): return [13, l2.bitPattern]
         }

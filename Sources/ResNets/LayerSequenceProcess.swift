@@ -19,6 +19,7 @@ public protocol LayerSequenceProcess: Sendable {
 
 extension FractionalGaussianNoise: LayerSequenceProcess {}
 extension SmoothGaussianProcess: LayerSequenceProcess {}
+extension ReferenceFractionalNoise: LayerSequenceProcess {}
 
 extension Initialization {
     /// The precomputed sampler of the residual weight sequences for depth L, or nil for the
@@ -28,6 +29,7 @@ extension Initialization {
         switch self {
         case .iidUniform, .iidGaussian: return nil
         case .fbm(let h): return try FractionalGaussianNoise(length: length, hurst: h)
+        case .fbmReference(let h): return try ReferenceFractionalNoise(length: length, hurst: h)
         case .smooth(let l): return try SmoothGaussianProcess.values(length: length, lengthScale: l)
         case .smoothIncrements(let l2): return try SmoothGaussianProcess.increments(length: length, bandwidth: l2)
         }

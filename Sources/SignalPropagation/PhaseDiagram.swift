@@ -1,23 +1,65 @@
 import Foundation
 import ResNets
 
-/// The β × H phase diagram of figure 7: for each (H, β) cell, log10 of the mean relative
-/// difference over models × inputs, forward (h_diff) and backward (grad_diff), and the
-/// measured boundary β*(H) where the cell value crosses 0 (a relative difference of 1).
+/// The β × H phase diagram of figure 7: for each (H, β) cell, one number summarizing the
+/// relative differences over models × inputs, forward (h_diff) and backward (grad_diff),
+/// and the measured boundary β*(H) where the cell value crosses 0 (a relative difference of
+/// 1).
 public struct PhaseDiagram: Sendable {
+    /// How a cell summarizes its relative differences.
+    public enum CellStatistic: String, Sendable, CaseIterable {
+        /// The mean over models × inputs of log10(relative difference): what the reference
+        /// code plots (it averages the logarithms). A non-finite logarithm (an exploded
+        /// run: +∞ or NaN) makes the cell +∞; −∞ (a difference of exactly 0) counts as −∞
+        /// unless some run exploded.
+        case meanOfLog10 = "mean-log10"
+        /// log10 of the mean relative difference (+∞ when the mean is not finite).
+        case log10OfMean = "log10-mean"
+
+        /// The cell value of `values` (relative differences); NaN for no values.
+        public func value(_ values: [Double]) -> Double {
+            guard !values.isEmpty else { return .nan }
+            switch self {
+            case .meanOfLog10:
+                return Self.meanOfLogs(values.map(Self.log10OrInfinity))
+            case .log10OfMean:
+                let mean = values.reduce(0, +) / Double(values.count)
+                return mean.isFinite ? log10(mean) : .infinity  // NaN means ∞ − ∞: explosion
+            }
+        }
+
+        /// log10(x), with +∞ for +∞ and NaN (explosion).
+        public static func log10OrInfinity(_ x: Double) -> Double { x.isNaN ? .infinity : log10(x) }
+
+        /// The mean of base-10 logarithms: +∞ if any is +∞ (or NaN), else −∞ if any is −∞.
+        public static func meanOfLogs(_ logs: [Double]) -> Double {
+            guard !logs.isEmpty else { return .nan }
+            if logs.contains(where: { $0 == .infinity || $0.isNaN }) { return .infinity }
+            if logs.contains(-.infinity) { return -.infinity }
+            return logs.reduce(0, +) / Double(logs.count)
+        }
+
+        /// The colour-bar label of a metric, e.g. "mean log10 ‖h_L − h_0‖/‖h_0‖".
+        public func label(_ metric: String) -> String {
+            self == .meanOfLog10 ? "mean log10 \(metric)" : "log10 mean \(metric)"
+        }
+    }
+
     /// The Hurst indices, rightward.
     public let hursts: [Double]
     /// The scalings β, upward.
     public let betas: [Double]
-    /// log10(mean h_diff): `forward[b][h]` for β index b and H index h. +∞ where the mean is
-    /// not finite (explosion).
+    /// How the cells were computed.
+    public let cellStatistic: CellStatistic
+    /// The cell values for h_diff: `forward[b][h]` for β index b and H index h; +∞ for
+    /// explosion, NaN for a cell without records.
     public let forward: [[Double]]
-    /// log10(mean grad_diff), same layout.
+    /// The cell values for grad_diff, same layout.
     public let gradient: [[Double]]
 
-    /// Builds the diagram from a simulation whose initialization axis is fBm with several H
-    /// (and, if several depths were run, the largest depth).
-    public init(_ result: SimulationResult) throws {
+    /// Builds the diagram from a simulation whose initialization axis has several H (fBm,
+    /// or the reference code's sampler), using the largest depth if several were run.
+    public init(_ result: SimulationResult, cell: CellStatistic = .meanOfLog10) throws {
         let spec = result.spec
         let hursts = spec.initializations.compactMap(\.hurst)
         guard hursts.count == spec.initializations.count, !hursts.isEmpty else {
@@ -27,24 +69,19 @@ public struct PhaseDiagram: Sendable {
         // Rows and columns in increasing β and H, whatever the order of the axes given.
         self.hursts = hursts.sorted()
         betas = spec.betas.sorted()
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: hursts.count), count: betas.count)
-        var gradSums = sums
-        var counts = sums
+        cellStatistic = cell
+        var hDiffs = [[[Double]]](repeating: [[Double]](repeating: [], count: hursts.count), count: betas.count)
+        var gradDiffs = hDiffs
         // The spec rejects repeated values, so every H and β has exactly one index.
         let hIndex = Dictionary(self.hursts.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let bIndex = Dictionary(betas.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for r in result.records where r.depth == depth {
             guard let h = r.initialization.hurst.flatMap({ hIndex[$0] }), let b = bIndex[r.beta] else { continue }
-            sums[b][h] += r.metrics.hDiff
-            gradSums[b][h] += r.metrics.gradDiff
-            counts[b][h] += 1
+            hDiffs[b][h].append(r.metrics.hDiff)
+            gradDiffs[b][h].append(r.metrics.gradDiff)
         }
-        func cell(_ total: Double, _ n: Double) -> Double {
-            let mean = total / n
-            return mean.isFinite ? log10(mean) : .infinity  // NaN means ∞ − ∞: explosion
-        }
-        forward = (0..<betas.count).map { b in (0..<hursts.count).map { cell(sums[b][$0], counts[b][$0]) } }
-        gradient = (0..<betas.count).map { b in (0..<hursts.count).map { cell(gradSums[b][$0], counts[b][$0]) } }
+        forward = hDiffs.map { $0.map(cell.value) }
+        gradient = gradDiffs.map { $0.map(cell.value) }
     }
 
     /// β*(H) for each H: scanning β upward, the first place where the cell value goes from

@@ -4,7 +4,7 @@ import ResNets
 extension Initialization {
     /// Whether models with this initialization get a zero-initialized trainable residual bias:
     /// the reference code gives one to fBm-initialized residual layers only (PAPER.md §2).
-    public var hasResidualBias: Bool { family == "fbm" }
+    public var hasResidualBias: Bool { family == "fbm" || family == "fbm-reference" }
 }
 
 /// Everything that determines a training run's numbers. Two runs with equal configurations

@@ -94,3 +94,24 @@ final class HistogramTests: XCTestCase {
         _ = try parseSVG(HistogramPanel(samples: []).svg())
     }
 }
+
+final class HistogramCurveTests: XCTestCase {
+    /// On a count histogram a density curve is scaled to expected counts per bin:
+    /// density × samples × bin width (per decade on log binning).
+    func testCurveIsScaledToCounts() {
+        let samples = (0..<1000).map { Double($0) / 999 }   // uniform on [0, 1]
+        let curve = HistogramCurve(label: "uniform", x: [0, 0.5, 1], density: [1, 1, 1])
+        let panel = HistogramPanel(samples: samples, binning: .count(10), curves: [curve])
+        let points = panel.curvePoints(curve, panel.histogram)
+        XCTAssertEqual(points.map(\.y), [100, 100, 100])
+        let asDensity = HistogramPanel(samples: samples, binning: .count(10), density: true, curves: [curve])
+        XCTAssertEqual(asDensity.curvePoints(curve, asDensity.histogram).map(\.y), [1, 1, 1])
+        // Log binning: 2 decades in 4 bins, a density of 1/2 per decade → 1000 · 0.5 · 0.5 = 250 per bin.
+        let logSamples = (0..<1000).map { pow(10, 2 * Double($0) / 999) }
+        let logCurve = HistogramCurve(x: [1, 10, 100, -1], density: [0.5, 0.5, 0.5, 0.5])
+        let logPanel = HistogramPanel(samples: logSamples, binning: .count(4), logX: true, curves: [logCurve])
+        XCTAssertEqual(logPanel.curvePoints(logCurve, logPanel.histogram).map(\.y), [250, 250, 250], "x ≤ 0 is not drawable on a log axis")
+        let svg = Figure(panels: [.histogram(panel)]).svg()
+        XCTAssertTrue(svg.contains("class=\"density-curve\"") && svg.contains("uniform"))
+    }
+}

@@ -27,8 +27,9 @@ final class PhaseDiagramTests: XCTestCase {
         XCTAssertEqual(PhaseDiagram.boundary(values, betas: [1, 0, 0.5])[0], 0.5 + 0.5 * 0.5 / 1.5, accuracy: 1e-12)
     }
 
-    /// Hand-made records: each cell is log10 of the mean over its records, rows in increasing
-    /// β and columns in increasing H whatever the order of the axes.
+    /// Hand-made records, rows in increasing β and columns in increasing H whatever the order
+    /// of the axes: with `.log10OfMean` each cell is log10 of the mean over its records;
+    /// by default (the reference's statistic) it is the mean of log10.
     func testCellsAreLog10OfTheMeanInSortedLayout() throws {
         var spec = SimulationSpec()
         spec.depths = [10]
@@ -40,7 +41,9 @@ final class PhaseDiagramTests: XCTestCase {
         }
         let records = [record(0.7, 1, 10, 1), record(0.7, 1, 990, 3), record(0.3, 1, 0.01, 0.1),
                        record(0.7, 0.5, 1, .infinity), record(0.3, 0.5, 100, 2)]
-        let diagram = try PhaseDiagram(SimulationResult(spec: spec, records: records))
+        let result = SimulationResult(spec: spec, records: records)
+        let diagram = try PhaseDiagram(result, cell: .log10OfMean)
+        XCTAssertEqual(diagram.cellStatistic, .log10OfMean)
         XCTAssertEqual(diagram.hursts, [0.3, 0.7])
         XCTAssertEqual(diagram.betas, [0.5, 1])
         XCTAssertEqual(diagram.forward[1][1], log10(500), accuracy: 1e-12)   // β = 1, H = 0.7: mean of 10 and 990
@@ -48,6 +51,26 @@ final class PhaseDiagramTests: XCTestCase {
         XCTAssertEqual(diagram.forward[0][0], 2, accuracy: 1e-12)                       // β = 0.5, H = 0.3
         XCTAssertEqual(diagram.gradient[0][1], .infinity)                               // explosion
         XCTAssertEqual(diagram.gradient[1][1], log10(2), accuracy: 1e-12)
+
+        let reference = try PhaseDiagram(result)
+        XCTAssertEqual(reference.cellStatistic, .meanOfLog10)
+        XCTAssertEqual(reference.forward[1][1], (1 + log10(990)) / 2, accuracy: 1e-12)  // not log10(500)
+        XCTAssertEqual(reference.gradient[1][1], (0 + log10(3)) / 2, accuracy: 1e-12)
+        XCTAssertEqual(reference.forward[1][0], -2, accuracy: 1e-12)
+        XCTAssertEqual(reference.gradient[0][1], .infinity)                               // explosion stays +∞
+    }
+
+    /// Non-finite logarithms: +∞ or NaN (explosion) makes the mean of logs +∞ even beside a
+    /// difference of exactly 0 (log −∞); −∞ alone gives −∞.
+    func testMeanOfLogsTreatsExplosionAsInfinity() {
+        let cell = PhaseDiagram.CellStatistic.meanOfLog10
+        XCTAssertEqual(cell.value([1, 100]), 1, accuracy: 1e-15)
+        XCTAssertEqual(cell.value([1, .nan]), .infinity)
+        XCTAssertEqual(cell.value([0, .infinity]), .infinity)
+        XCTAssertEqual(cell.value([0, 10]), -.infinity)
+        XCTAssertTrue(cell.value([]).isNaN)
+        XCTAssertEqual(PhaseDiagram.CellStatistic.log10OfMean.value([1, 99]), log10(50), accuracy: 1e-15)
+        XCTAssertEqual(PhaseDiagram.CellStatistic.log10OfMean.value([.infinity, -.infinity]), .infinity)
     }
 
     func testPhaseDiagramNeedsAnFBMAxis() throws {

@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+import Figures
+import Plots
+import ResNets
+import SignalPropagation
+
+/// The theory drawn on the figures: the formulas, and that they appear only when asked.
+final class TheoryFiguresTests: XCTestCase {
+    func iidResult() throws -> SimulationResult {
+        var spec = SimulationSpec()
+        spec.width = 8
+        spec.inputDimension = 4
+        spec.depths = [10, 40, 160]
+        spec.samples = 4
+        return try Simulator(spec: spec).run(threads: 2)
+    }
+
+    func testFormulas() {
+        var spec = SimulationSpec()   // res-3 ReLU
+        let iid = Initialization.iidUniform
+        for (depth, beta) in [(10, 0.5), (1000, 0.5), (100, 1.0)] {
+            let alpha = pow(Double(depth), -beta)
+            XCTAssertEqual(TheoryCurves.rmsRelativeDifference(spec, initialization: iid, depth: depth, beta: beta)!,
+                           (pow(1 + alpha * alpha / 2, Double(depth)) - 1).squareRoot(), accuracy: 1e-12)
+        }
+        XCTAssertEqual(TheoryCurves.sdeLimitRMS(spec, initialization: iid)!, (exp(0.5) - 1).squareRoot(), accuracy: 1e-15)
+        XCTAssertNil(TheoryCurves.rmsRelativeDifference(spec, initialization: .smooth(lengthscale: 0.1), depth: 10, beta: 1))
+        spec.variant = .res1
+        spec.activation = .identity
+        XCTAssertEqual(TheoryCurves.sdeLimitRMS(spec, initialization: .iidGaussian)!, (exp(1) - 1).squareRoot(), accuracy: 1e-15)
+        XCTAssertEqual(TheoryCurves.identityExponent(.iidUniform, beta: 1), -0.5)
+        XCTAssertNil(TheoryCurves.identityExponent(.iidUniform, beta: 0.5))
+        XCTAssertEqual(TheoryCurves.identityExponent(.smooth(lengthscale: 0.1), beta: 2), -1)
+        XCTAssertNil(TheoryCurves.identityExponent(.fbm(hurst: 0.7), beta: 2))
+        XCTAssertEqual(TheoryCurves.heuristicBoundary(0.3), 0.5)
+        XCTAssertEqual(TheoryCurves.heuristicBoundary(0.8), 0.8)
+    }
+
+    /// The log-normal density per decade integrates to 1 over log10 x, and peaks at the
+    /// median e^{mean/2} of ‖h_L‖/‖h_0‖ (0.245 for the log at d = 100, L = 1000, β = 1/2).
+    func testLogNormalDensityPerDecade() {
+        var spec = SimulationSpec()
+        spec.width = 100
+        let u = (0...4000).map { -1 + 2 * Double($0) / 4000 }   // log10 x from −1 to 1
+        let x = u.map { pow(10, $0) }
+        let density = TheoryCurves.normRatioDensityPerDecade(spec, initialization: .iidUniform, depth: 1000, beta: 0.5, at: x)!
+        let integral = zip(density, density.dropFirst()).reduce(0.0) { $0 + ($1.0 + $1.1) / 2 * (2.0 / 4000) }
+        XCTAssertEqual(integral, 1, accuracy: 1e-6)
+        let peak = x[density.indices.max { density[$0] < density[$1] }!]
+        XCTAssertEqual(log(peak), 0.245, accuracy: 1e-3)
+        spec.variant = .res2
+        XCTAssertNil(TheoryCurves.normRatioDensityPerDecade(spec, initialization: .iidUniform, depth: 1000, beta: 0.5, at: x))
+    }
+
+    func testDifferencesFigureDrawsTheoryOnlyWhenAsked() throws {
+        let result = try iidResult()
+        let plain = SimulationFigures.differencesFigure(result).svg()
+        let theory = SimulationFigures.differencesFigure(result, theory: true).svg()
+        XCTAssertFalse(plain.contains("exact √E[h²]"))
+        XCTAssertTrue(theory.contains("dashed: exact √E[h²] ∝ L^-1/2"))
+        XCTAssertTrue(theory.contains("dotted: SDE limit 0.805"))
+        XCTAssertTrue(theory.contains("dashed: ∝ L^-0.5"))   // the gradient row's guide at β = 1
+        XCTAssertTrue(theory.contains("data-label=\"√E[h_diff²], exact (∝ L^-1/2)\""))
+    }
+
+    func testHistogramFigureDrawsTheLogNormalDensity() throws {
+        let result = try iidResult()
+        XCTAssertFalse(SimulationFigures.histogramFigure(result).svg().contains("density-curve"))
+        let svg = SimulationFigures.histogramFigure(result, theory: true).svg()
+        XCTAssertEqual(svg.components(separatedBy: "class=\"density-curve\"").count - 1, 3)   // one per β, h_ratio panels only
+        XCTAssertTrue(svg.contains("curve: log-normal law (theory)"))
+    }
+
+    func testPhaseFigureDrawsTheHeuristicBoundary() throws {
+        var spec = SimulationSpec()
+        spec.width = 6
+        spec.inputDimension = 3
+        spec.depths = [20]
+        spec.betas = [0, 0.5, 1]
+        spec.initializations = [.fbm(hurst: 0.3), .fbm(hurst: 0.8)]
+        spec.samples = 2
+        let diagram = try PhaseDiagram(try Simulator(spec: spec).run(threads: 1))
+        XCTAssertFalse(PhaseFigures.heatmapFigure(diagram, depth: 20, width: 6).svg().contains("heuristic"))
+        let svg = PhaseFigures.heatmapFigure(diagram, depth: 20, width: 6, theory: true).svg()
+        XCTAssertTrue(svg.contains("β = max(H, 1/2) (heuristic)"))
+        XCTAssertTrue(svg.contains("mean log10 ‖h_L − h_0‖/‖h_0‖"))
+    }
+
+    func testLimitFigures() throws {
+        var sde = SDELimitSpec()
+        sde.width = 4
+        sde.inputDimension = 3
+        sde.depths = [10, 50, 100]
+        sde.fineDepth = 500
+        sde.paths = 4
+        sde.inputsPerPath = 2
+        var options = ClaimOptions()
+        options.replicates = 100
+        let s = LimitFigures.sdeFigure(try NeuralSDELimit.run(sde, threads: 2), options: options).svg()
+        XCTAssertTrue(s.contains("strong error") && s.contains("fit: slope") && s.contains("theory: slope"))
+        XCTAssertTrue(s.contains("distance in law"))
+        var ode = ODELimitSpec()
+        ode.width = 3
+        ode.inputDimension = 2
+        ode.depths = [25, 50, 100]
+        ode.models = 2
+        ode.inputsPerModel = 2
+        let o = LimitFigures.odeFigure(try NeuralODELimit.run(ode, threads: 2), options: options).svg()
+        XCTAssertTrue(o.contains("theory: slope -1") && o.contains("2 models"))
+    }
+}
