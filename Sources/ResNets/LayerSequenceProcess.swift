@@ -46,6 +46,10 @@ extension Initialization {
         switch self {
         case .iidUniform, .iidGaussian: return nil
         case .fbm: lengthScale = 0
+        // The reference code's sampler always embeds in 2L points.
+        case .fbmReference:
+            guard depth <= maximum / 2 else { return maximum }
+            return 2 * max(depth, 1)
         case .smooth(let l): lengthScale = l
         case .smoothIncrements(let l2): lengthScale = l2.squareRoot()
         }
