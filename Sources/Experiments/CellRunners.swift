@@ -3,6 +3,7 @@ import Persistence
 import ResNets
 import Resources
 import SignalPropagation
+import Support
 import Training
 
 /// `simulate` cells: one (depth, initialization, seed) and a range of model indices, with
@@ -51,7 +52,7 @@ public enum SimulateCell {
     public static func run(_ config: [String: String], threads: Int) throws -> [ProbeRecord] {
         let (spec, models) = try spec(config)
         let simulator = try Simulator(spec: spec)
-        let perUnit = ParallelRunner.run(
+        let perUnit = WorkerPool.map(
             count: models.count, threads: threads,
             makeState: { Simulator.Workspace() },
             work: { i, workspace in simulator.run(unit: models.lowerBound + i, workspace: &workspace) })

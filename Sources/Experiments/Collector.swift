@@ -1,6 +1,7 @@
 import Foundation
 import ResNets
 import SignalPropagation
+import Support
 
 /// How complete a results folder is, relative to the cells of its manifest.
 public struct CollectSummary: Equatable, Sendable {
@@ -90,7 +91,7 @@ public enum Collector {
                 var row = [cell.id] + trainConfigKeys.map { c[$0] ?? "" }
                 row += TrainCell.metricNames.map { name in
                     guard let v = record.metrics?[name] else { return "" }
-                    return TrainCell.integerMetrics.contains(name) ? integerText(v) : ResultTables.csvNumber(v)
+                    return TrainCell.integerMetrics.contains(name) ? integerText(v) : NumberFormat.shortest(v)
                 }
                 rows.append(row)
                 if let path = record.weightPath { weightPaths.append((c, path)) }
@@ -104,18 +105,18 @@ public enum Collector {
         let c = cell.config
         let initialization = (try? SimulateCell.initialization(c)) ?? .iidUniform
         let prefix = [cell.id, c["seed"] ?? "0", c["model"] ?? "", c["activation"] ?? "", initialization.family,
-                      initialization.hurst.map(ResultTables.csvNumber) ?? "", initialization.bandwidth.map(ResultTables.csvNumber) ?? "",
+                      initialization.hurst.map(NumberFormat.shortest) ?? "", initialization.bandwidth.map(NumberFormat.shortest) ?? "",
                       c["width"] ?? "", c["input-dim"] ?? "", c["output-dim"] ?? "", c["samples"] ?? "", c["inputs"] ?? "",
                       c["depth"] ?? ""]
         return (record.rows ?? []).map { row in
             // A record edited or damaged by hand must not crash the table: missing values read as nan.
             let r = row + [Double](repeating: .nan, count: max(0, CellRecord.rowColumns.count - row.count))
-            return prefix + [ResultTables.csvNumber(r[0]), integerText(r[1]), integerText(r[2])] + r[3..<7].map(ResultTables.csvNumber)
+            return prefix + [NumberFormat.shortest(r[0]), integerText(r[1]), integerText(r[2])] + r[3..<7].map(NumberFormat.shortest)
         }
     }
 
     /// An integer value as an integer, anything else (1e308, nan, 0.5) as a number.
-    static func integerText(_ v: Double) -> String { Int(exactly: v).map(String.init) ?? ResultTables.csvNumber(v) }
+    static func integerText(_ v: Double) -> String { Int(exactly: v).map(String.init) ?? NumberFormat.shortest(v) }
 }
 
 /// Minimal RFC 4180 CSV: fields with a comma, quote or newline are quoted.

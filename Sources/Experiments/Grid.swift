@@ -2,6 +2,7 @@ import Foundation
 import ResNets
 import Resources
 import SignalPropagation
+import Support
 import Training
 
 /// One unit of a sweep: one training run, or (for `simulate`) one (depth, initialization,

@@ -1,5 +1,6 @@
 import Foundation
 import ResNets
+import Support
 import Training
 
 /// The command a sweep runs for every cell.

@@ -1,6 +1,7 @@
 import Foundation
 import Resources
 import SignalPropagation
+import Support
 
 /// What a cell produced.
 public struct CellOutput: Sendable {
@@ -143,28 +144,24 @@ public final class SweepRunner: @unchecked Sendable {
         report = SweepReport()
         report.cells = cells.count
         report.unreadable = unreadable
-        var next = 0
         var firstError: Error?
-        let workers = max(1, min(options.workers, max(cells.count, 1)))
         let threads = threadsPerCell
         let axisNames = plan.axisNames
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                lock.lock()
-                guard next < cells.count, firstError == nil else { lock.unlock(); return }
-                let cell = cells[next]
-                next += 1
-                lock.unlock()
-                do {
-                    try self.process(cell, threads: threads, total: plan.cells.count, axisNames: axisNames)
-                } catch {
-                    // Store errors (unwritable folder…) stop the sweep; cell errors never get here.
-                    lock.lock()
-                    if firstError == nil { firstError = error }
-                    lock.unlock()
-                }
+        // Cells are handed out in order to `options.workers` threads of the one worker pool.
+        _ = WorkerPool.map(count: cells.count, threads: options.workers, makeState: { () }, work: { i, _ in
+            self.lock.lock()
+            let stop = firstError != nil
+            self.lock.unlock()
+            guard !stop else { return }
+            do {
+                try self.process(cells[i], threads: threads, total: self.plan.cells.count, axisNames: axisNames)
+            } catch {
+                // Store errors (unwritable folder…) stop the sweep; cell errors never get here.
+                self.lock.lock()
+                if firstError == nil { firstError = error }
+                self.lock.unlock()
             }
-        }
+        })
         if let firstError { throw firstError }
         return report
     }

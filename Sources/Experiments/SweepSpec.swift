@@ -2,6 +2,7 @@ import Foundation
 import Persistence
 import ResNets
 import SignalPropagation
+import Support
 import Yams
 
 /// A sweep as written in a YAML spec file:
@@ -204,7 +205,7 @@ public struct SweepSpec: Sendable, Equatable {
                 } else {
                     pieces = try AxisParser.values(text, flag: key).map(SettingKind.number)
                 }
-            } catch let e as ResNets.ConfigurationError {
+            } catch let e as ConfigurationError {
                 throw SpecError(source: source, key: key, e.message, line: line)
             }
         } else if !single && !d.kind.isNumeric && text.contains(","), d.axis, !(isEntry(d.kind)) {

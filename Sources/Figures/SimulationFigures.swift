@@ -1,6 +1,7 @@
 import Plots
 import ResNets
 import SignalPropagation
+import Support
 
 /// The paper's figures 1–3 drawn from a simulation's records.
 public enum SimulationFigures {
@@ -38,7 +39,7 @@ public enum SimulationFigures {
                 let positive = plotted.filter { $0.isFinite && $0 > 0 }
                 let useLog = (positive.max() ?? 1) / (positive.min() ?? 1) > 100
                 let yAxis = useLog ? Axis.log(label) : Axis(label: label)
-                let title = rowIndex == 0 ? "β = \(formatCompact(beta)) · forward" : "β = \(formatCompact(beta)) · gradient"
+                let title = rowIndex == 0 ? "β = \(NumberFormat.text(beta)) · forward" : "β = \(NumberFormat.text(beta)) · gradient"
                 row.append(.line(LinePanel(title: title, subtitle: "\(spec.samples) models × \(spec.inputsPerModel) inputs",
                                            xAxis: Axis(label: "depth L"), yAxis: yAxis, series: series,
                                            legend: several ? .auto : .hidden)))
@@ -70,7 +71,7 @@ public enum SimulationFigures {
                 ("‖p_0‖ / ‖p_L‖", records.map(\.metrics.gradRatio)),
             ]
             rows.append(panels.map { label, samples in
-                .histogram(HistogramPanel(title: "\(label) · L = \(depth), β = \(formatCompact(beta))",
+                .histogram(HistogramPanel(title: "\(label) · L = \(depth), β = \(NumberFormat.text(beta))",
                                           subtitle: spec.initializations.count > 1 ? initialization.description : nil,
                                           samples: samples, logX: true, xLabel: label, color: Palette.color(b)))
             })

@@ -1,5 +1,6 @@
 import Plots
 import ResNets
+import Support
 
 /// Figures 8 and 9: trained weights against the layer index, and the accuracy map.
 public enum TrainingFigures {
@@ -73,7 +74,7 @@ public enum TrainingFigures {
     /// vmin 0, vmax 1, each cell annotated.
     public static func accuracyHeatmapFigure(_ points: [AccuracyPoint], dataset: String) -> Figure {
         let grid = bestOverLearningRates(points)
-        let rates = Array(Set(points.map(\.learningRate))).sorted().map { formatCompact($0) }.joined(separator: ", ")
+        let rates = Array(Set(points.map(\.learningRate))).sorted().map { NumberFormat.text($0) }.joined(separator: ", ")
         let panel = HeatmapPanel(title: "\(dataset): test accuracy, best over lr", subtitle: "lr ∈ {\(rates)}",
                                  x: grid.hursts, y: grid.betas, values: grid.values, colorMap: .viridis, vmin: 0, vmax: 1,
                                  xLabel: "Hurst index H", yLabel: "β", colorbarLabel: "test accuracy",

@@ -51,7 +51,7 @@ struct Paths: ParsableCommand {
 
     func run() throws {
         for h in hurst where !(h > 0 && h < 1) {
-            throw ValidationError("--hurst: the Hurst index must be in (0, 1), got \(formatCompact(h))")
+            throw ValidationError("--hurst: the Hurst index must be in (0, 1), got \(NumberFormat.text(h))")
         }
         guard length <= StationaryGaussianSequence.maximumLength else {
             throw ValidationError("--length must be at most \(StationaryGaussianSequence.maximumLength) (got \(length)): longer paths need a larger circulant embedding than supported")

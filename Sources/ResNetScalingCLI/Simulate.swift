@@ -154,7 +154,7 @@ struct Simulate: ParsableCommand {
 
         let progress = ProgressReporter(label: "simulate", enabled: !quiet)
         let started = Date()
-        let result = simulator.run(threads: threads) { progress.update($0) }
+        let result = simulator.run(threads: threads) { progress.update(fraction: $0) }
         progress.finish()
         let seconds = Date().timeIntervalSince(started)
 

@@ -192,18 +192,18 @@ struct Train: ParsableCommand {
         let trainer = session.trainer
         if !quiet {
             let state = session.resumed ? "resuming after epoch \(trainer.completedEpochs)" : "new run"
-            log("train: \(config.model.rawValue) d=\(width) L=\(depth) β=\(formatCompact(beta)) init=\(initialization) " +
-                "\(optimizer.rawValue) lr=\(formatCompact(lr)) on \(trainer.train.count)/\(trainer.test.count) examples, " +
+            log("train: \(config.model.rawValue) d=\(width) L=\(depth) β=\(NumberFormat.text(beta)) init=\(initialization) " +
+                "\(optimizer.rawValue) lr=\(NumberFormat.text(lr)) on \(trainer.train.count)/\(trainer.test.count) examples, " +
                 "\(trainer.parameters.count) parameters, \(threads) thread(s): \(state)")
         }
-        let printer = ProgressPrinter(enabled: !quiet)
-        let metrics = try session.run(progress: { printer.update($0) }, epochFinished: { outcome in
+        let printer = ProgressReporter(label: "train", enabled: !quiet)
+        let metrics = try session.run(progress: { p in printer.update { Self.progressLine(p) } }, epochFinished: { outcome in
             printer.clear()
             guard !quiet else { return }
             switch outcome {
             case .completed(let m):
                 log(String(format: "epoch %d/%d: lr %@  train loss %.4f  acc %.4f  |  test loss %.4f  acc %.4f  (%.1f s)",
-                           m.epoch, config.epochs, formatCompact(m.learningRate), m.trainLoss, m.trainAccuracy,
+                           m.epoch, config.epochs, NumberFormat.text(m.learningRate), m.trainLoss, m.trainAccuracy,
                            m.testLoss, m.testAccuracy, m.seconds))
             case .diverged(let d):
                 log("epoch \(d.epoch), step \(d.step): \(d.reason); the run is recorded as diverged")
@@ -271,6 +271,12 @@ struct Train: ParsableCommand {
         return folder
     }
 
+    /// The step line shown while an epoch runs.
+    static func progressLine(_ p: TrainingProgress) -> String {
+        String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f examples/s  ETA %@", p.epoch, p.epochs, p.step, p.stepsPerEpoch,
+               p.loss, p.examplesPerSecond, p.secondsRemaining.isFinite ? ProgressReporter.duration(p.secondsRemaining) : "?")
+    }
+
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 }
 
@@ -289,35 +295,5 @@ struct LockedFolder {
         // keeps the folder) if anything else has appeared in it.
         unlink((path as NSString).appendingPathComponent(TrainingSession.lockFileName))
         for folder in created.reversed() { rmdir(folder) }
-    }
-}
-
-/// The progress line on standard error: rewritten in place on a terminal (4 times a second),
-/// printed every 10 seconds in a log.
-final class ProgressPrinter {
-    private let enabled: Bool
-    private let interactive = isatty(fileno(stderr)) != 0
-    private var last = Date.distantPast
-    private var shown = false
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ p: TrainingProgress) {
-        guard enabled else { return }
-        let now = Date()
-        guard now.timeIntervalSince(last) >= (interactive ? 0.25 : 10) else { return }
-        last = now
-        let line = String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f examples/s  ETA %@",
-                          p.epoch, p.epochs, p.step, p.stepsPerEpoch, p.loss, p.examplesPerSecond,
-                          p.secondsRemaining.isFinite ? ProgressReporter.duration(p.secondsRemaining) : "?")
-        FileHandle.standardError.write(Data((interactive ? "\r" + line + "\u{1B}[K" : line + "\n").utf8))
-        shown = interactive
-    }
-
-    /// Removes an in-place line before a permanent one is printed.
-    func clear() {
-        guard shown else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-        shown = false
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Stochastic
+import Support
 
 /// How the weights of a model are drawn at initialization (PAPER.md §3).
 ///
@@ -62,15 +63,15 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
         case .iidUniform, .iidGaussian: break
         case .fbm(let h):
             guard h.isFinite, h > 0, h < 1 else {
-                throw ConfigurationError(setting: "hurst", "the Hurst index must be in (0, 1), got \(formatCompact(h))")
+                throw ConfigurationError(setting: "hurst", "the Hurst index must be in (0, 1), got \(NumberFormat.text(h))")
             }
         case .smooth(let l):
             guard l.isFinite, l > 0 else {
-                throw ConfigurationError(setting: "init", "the smooth length scale ℓ must be a positive number, got \(formatCompact(l))")
+                throw ConfigurationError(setting: "init", "the smooth length scale ℓ must be a positive number, got \(NumberFormat.text(l))")
             }
         case .smoothIncrements(let l2):
             guard l2.isFinite, l2 > 0 else {
-                throw ConfigurationError(setting: "init", "the smooth-increments bandwidth ℓ² must be a positive number, got \(formatCompact(l2))")
+                throw ConfigurationError(setting: "init", "the smooth-increments bandwidth ℓ² must be a positive number, got \(NumberFormat.text(l2))")
             }
         }
     }
@@ -105,9 +106,9 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .iidUniform, .iidGaussian: return family
-        case .fbm(let h): return "fbm:\(formatCompact(h))"
-        case .smooth(let l): return "smooth:\(formatCompact(l))"
-        case .smoothIncrements(let l2): return "smooth-increments:\(formatCompact(l2))"
+        case .fbm(let h): return "fbm:\(NumberFormat.text(h))"
+        case .smooth(let l): return "smooth:\(NumberFormat.text(l))"
+        case .smoothIncrements(let l2): return "smooth-increments:\(NumberFormat.text(l2))"
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ResNets
+import Support
 
 /// Values of one axis of an experiment grid, written as a list `a,b,c` or an inclusive
 /// linspace `start:stop:count` (like numpy.linspace).
@@ -24,9 +25,11 @@ public enum AxisParser {
                 throw ConfigurationError(setting: flag, "range count must be from 1 to \(maximumCount), got \(count)")
             }
             if count == 1 { return [start] }
-            // numpy.linspace: start + i·step, with the last point exactly `stop`.
+            // numpy.linspace: start + i·step, with the last point exactly `stop`; rounded to 15
+            // significant digits (0.3, not 0.30000000000000004), so that the value run is the
+            // decimal written in every table and cell id.
             let step = (stop - start) / Double(count - 1)
-            return (0..<count).map { $0 == count - 1 ? stop : start + Double($0) * step }
+            return (0..<count).map { $0 == count - 1 ? stop : NumberFormat.roundedForAxis(start + Double($0) * step) }
         }
         return try trimmed.split(separator: ",", omittingEmptySubsequences: false).map { item in
             let s = item.trimmingCharacters(in: .whitespaces)
@@ -48,10 +51,10 @@ public enum AxisParser {
         for v in values {
             let isRange = text.contains(":")
             guard isRange || v == v.rounded() else {
-                throw ConfigurationError(setting: flag, "must be whole numbers, got \(formatCompact(v))")
+                throw ConfigurationError(setting: flag, "must be whole numbers, got \(NumberFormat.text(v))")
             }
             guard let n = Int(exactly: v.rounded()), n >= 1 else {
-                throw ConfigurationError(setting: flag, "must be positive integers below 2^63, got \(formatCompact(v))")
+                throw ConfigurationError(setting: flag, "must be positive integers below 2^63, got \(NumberFormat.text(v))")
             }
             if seen.insert(n).inserted { result.append(n) }
         }

@@ -1,4 +1,5 @@
 import ResNets
+import Support
 
 /// Everything that defines an experiment at initialization (figures 1–7): the model, the
 /// grid of depths × initializations × β, how many independent models per (depth,
@@ -32,7 +33,7 @@ public struct SimulationSpec: Equatable, Sendable {
         }
         if betas.isEmpty { throw ConfigurationError(setting: "beta", "needs at least one value") }
         if let bad = betas.first(where: { !$0.isFinite }) {
-            throw ConfigurationError(setting: "beta", "β must be a finite number, got \(formatCompact(bad))")
+            throw ConfigurationError(setting: "beta", "β must be a finite number, got \(NumberFormat.text(bad))")
         }
         if initializations.isEmpty { throw ConfigurationError(setting: "init", "needs at least one initialization") }
         for initialization in initializations { try initialization.validate() }

@@ -1,5 +1,6 @@
 import Foundation
 import ResNets
+import Support
 
 extension Initialization {
     /// Whether models with this initialization get a zero-initialized trainable residual bias:

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Plots
+@testable import Support
 
 final class NumberFormatTests: XCTestCase {
     func testCompactFormatting() {
@@ -40,10 +40,39 @@ final class NumberFormatTests: XCTestCase {
             XCTAssertFalse(NumberFormat.fixed(v).contains(","))
         }
     }
+}
 
-    func testXMLEscape() {
-        XCTAssertEqual(xmlEscape("a<b & \"c\" > 'd'"), "a&lt;b &amp; &quot;c&quot; &gt; &apos;d&apos;")
-        XCTAssertEqual(xmlEscape("bad\u{01}char\u{1F}"), "badchar")
-        XCTAssertEqual(xmlEscape("β ≤ ‖h‖"), "β ≤ ‖h‖")
+/// The exact styles: `shortest` is the data text (Swift's round trip), `text` the same digits
+/// with integers written as integers; both read back as the value.
+final class ExactNumberFormatTests: XCTestCase {
+    func testShortestAndTextRoundTrip() {
+        XCTAssertEqual(NumberFormat.shortest(1), "1.0")
+        XCTAssertEqual(NumberFormat.text(1), "1")
+        XCTAssertEqual(NumberFormat.shortest(1e-5), "1e-05")
+        XCTAssertEqual(NumberFormat.text(1e-5), "1e-05")
+        XCTAssertEqual(NumberFormat.text(-0.0), "0")
+        XCTAssertEqual(NumberFormat.text(1e17), "1e+17")
+        XCTAssertEqual(NumberFormat.text(0.1 + 0.2), "0.30000000000000004")
+        for x in [.infinity, -.infinity, Double.nan] {
+            XCTAssertEqual(NumberFormat.shortest(x), NumberFormat.text(x))
+        }
+        XCTAssertEqual([Double.infinity, -.infinity, .nan].map(NumberFormat.shortest), ["inf", "-inf", "nan"])
+        // Exact: any value reads back bit for bit.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let x = Double(bitPattern: generator.next() & 0x7FEF_FFFF_FFFF_FFFF) * (Bool.random() ? 1 : -1)
+            XCTAssertEqual(Double(NumberFormat.shortest(x))?.bitPattern, x.bitPattern)
+            XCTAssertEqual(Double(NumberFormat.text(x)) ?? .nan, x == 0 ? 0 : x)
+        }
+    }
+
+    /// Axis values are rounded to 15 significant digits: linspace noise goes, data stays.
+    func testRoundingForAxes() {
+        XCTAssertEqual(NumberFormat.roundedForAxis(0.1 * 3), 0.3)
+        XCTAssertEqual(NumberFormat.roundedForAxis(0.15000000000000002), 0.15)
+        XCTAssertEqual(NumberFormat.roundedForAxis(0.25), 0.25)
+        XCTAssertEqual(NumberFormat.roundedForAxis(1e-300), 1e-300)
+        XCTAssertEqual(NumberFormat.roundedForAxis(0.123456789012345678), 0.123456789012346)
+        XCTAssertEqual(NumberFormat.roundedForAxis(-0.7000000000000001), -0.7)
     }
 }
