@@ -58,7 +58,7 @@ let package = Package(
         // Durable files: atomic writes.
         .target(name: "Persistence"),
         // Bounds on what a request may use: the memory limit, saturating estimates, thread counts.
-        .target(name: "Resources"),
+        .target(name: "Resources", dependencies: ["Support"]),
         // The paper's figures drawn from experiment results.
         .target(name: "Figures", dependencies: ["SignalPropagation", "Plots", "Support"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.

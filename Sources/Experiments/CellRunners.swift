@@ -74,7 +74,7 @@ public enum TrainCell {
         default: bias = nil
         }
         let config = TrainingConfiguration(
-            dataset: c["dataset"] ?? "mnist",
+            dataset: try DatasetKind(parsing: c["dataset"] ?? "mnist"),
             model: try ResidualVariant(parsing: c["model"] ?? "res1"),
             activation: try Activation(parsing: c["activation"] ?? "relu"),
             width: Int(c["width"] ?? "") ?? 30,
@@ -132,7 +132,7 @@ public enum TrainCell {
         guard let dataDirectory else {
             throw ConfigurationError(setting: "data-dir", "train cells need a data-dir setting (in the spec, or --set data-dir=…)")
         }
-        let kind = try DatasetKind(parsing: config.dataset)
+        let kind = config.dataset
         let sets = try datasets.load(kind, directory: dataDirectory)
         let entry = cellConfig["weight-entry"].map { $0.split(separator: ",").compactMap { Int($0) } }
         let started = Date()

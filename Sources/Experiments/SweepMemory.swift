@@ -19,7 +19,7 @@ extension SweepPlan {
             return spec.estimatedBytes(threads: threads, models: models.count)
         case .train:
             guard let config = try? TrainCell.configuration(cell.config),
-                  let kind = try? DatasetKind(parsing: config.dataset) else { return 0 }
+                  case let kind = config.dataset else { return 0 }
             let counts = examples(kind) ?? (1, 1)
             let train = min(counts.train, config.trainLimit ?? Int.max), test = min(counts.test, config.testLimit ?? Int.max)
             return config.estimatedBytes(features: kind.shape.features, classes: kind.shape.classes, trainExamples: train,

@@ -6,6 +6,7 @@ import ResNetScaling
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a deep ResNet classifier on MNIST, Fashion-MNIST or CIFAR-10 (figures 8-9).",
+        usage: "resnet-scaling train --data-dir <dir> --out <dir> [--<setting> <value> ...] [--resume] [--quiet] [--memory-limit <GB>]",
         discussion: """
         The model is h_0 = A x, h_{k+1} = h_k + α_L f(h_k), F(x) = B h_L with α_L = L^-β, trained with \
         softmax cross-entropy on minibatches from a seeded permutation per epoch, a StepLR schedule, and \
@@ -21,74 +22,12 @@ struct Train: ParsableCommand {
             --model res1 --width 30 --depth 1000 --beta 0.5 --init fbm:0.5
             --optimizer adam --lr 1e-3 --lr-step 5 --lr-gamma 0.1 --epochs 10
             --batch-size 128 --seed 0 --out runs/b0.5-H0.5
-        """
+
+        """ + RunSettings.help(TrainRequest.settings)
     )
 
-    @Option(help: ArgumentHelp("Dataset: \(DatasetKind.accepted).", valueName: "name"), transform: Train.dataset)
-    var dataset: DatasetKind = .mnist
-
-    @Option(name: .customLong("data-dir"),
-            help: ArgumentHelp("Folder of the dataset files (MNIST: train-images-idx3-ubyte[.gz] …; CIFAR-10: data_batch_1.bin … test_batch.bin).",
-                               valueName: "dir"))
-    var dataDir: String
-
-    @Option(help: OptionHelp.model, transform: OptionParsing.model)
-    var model: ResidualVariant = .res1
-
-    @Option(help: OptionHelp.activation, transform: OptionParsing.activation)
-    var activation: Activation = .relu
-
-    @Option(parsing: .unconditional, help: OptionHelp.width, transform: OptionParsing.positiveInt)
-    var width: Int = 30
-
-    @Option(parsing: .unconditional, help: "Depth L (number of residual layers).", transform: OptionParsing.positiveInt)
-    var depth: Int = 1000
-
-    @Option(parsing: .unconditional, help: "Scaling exponent β: α_L = L^-β.", transform: Train.finite)
-    var beta: Double = 0.5
-
-    @Option(name: .customLong("init"), help: ArgumentHelp("Initialization: \(Initialization.accepted).", valueName: "name"),
-            transform: OptionParsing.initialization)
-    var initialization: Initialization = .iidUniform
-
-    @Option(name: .customLong("residual-bias"),
-            help: ArgumentHelp("Trainable residual bias: on, off, or auto (on for fbm initializations only).", valueName: "auto|on|off"),
-            transform: Train.onOffAuto)
-    var residualBias: Bool? = nil
-
-    @Option(help: ArgumentHelp("Optimizer: \(OptimizerKind.accepted).", valueName: "name"), transform: Train.optimizerKind)
-    var optimizer: OptimizerKind = .adam
-
-    @Option(parsing: .unconditional, help: "SGD momentum (PyTorch semantics; 0 for plain SGD).", transform: Train.nonNegative)
-    var momentum: Double = 0.9
-
-    @Option(parsing: .unconditional, help: "Initial learning rate.", transform: Train.positive)
-    var lr: Double = 1e-3
-
-    @Option(name: .customLong("lr-step"), parsing: .unconditional, help: "StepLR: multiply the learning rate by --lr-gamma every this many epochs.",
-            transform: OptionParsing.positiveInt)
-    var lrStep: Int = 5
-
-    @Option(name: .customLong("lr-gamma"), parsing: .unconditional, help: "StepLR factor.", transform: Train.positive)
-    var lrGamma: Double = 0.1
-
-    @Option(parsing: .unconditional, help: "Number of epochs (a resumed run may be extended with a larger value).", transform: OptionParsing.positiveInt)
-    var epochs: Int = 10
-
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Minibatch size.", transform: OptionParsing.positiveInt)
-    var batchSize: Int = 128
-
-    @Option(parsing: .unconditional, help: "Random seed (model and minibatch order).", transform: OptionParsing.seed)
-    var seed: UInt64 = 0
-
-    @Option(name: .customLong("train-limit"), parsing: .unconditional, help: "Use only the first N training examples.", transform: OptionParsing.positiveInt)
-    var trainLimit: Int?
-
-    @Option(name: .customLong("test-limit"), parsing: .unconditional, help: "Use only the first N test examples.", transform: OptionParsing.positiveInt)
-    var testLimit: Int?
-
-    @Option(parsing: .unconditional, help: "Worker threads (the numbers do not depend on it).", transform: OptionParsing.threads)
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Argument(parsing: .allUnrecognized, help: .hidden, completion: .list(RunSettings.flags(TrainRequest.settings)))
+    var settings: [String] = []
 
     @Option(help: ArgumentHelp("Output folder (created if missing): metrics.json and checkpoint.bin.", valueName: "dir"))
     var out: String
@@ -101,63 +40,25 @@ struct Train: ParsableCommand {
 
     @OptionGroup var resources: MemoryOption
 
-    // MARK: Value parsers
-
-    static func dataset(_ text: String) throws -> DatasetKind {
-        do { return try DatasetKind(parsing: text) } catch { throw ValidationError("accepted: \(DatasetKind.accepted)") }
-    }
-
-    static func optimizerKind(_ text: String) throws -> OptimizerKind {
-        guard let kind = OptimizerKind(rawValue: text.lowercased()) else { throw ValidationError("accepted: \(OptimizerKind.accepted)") }
-        return kind
-    }
-
-    static func finite(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite else { throw ValidationError("must be a finite number") }
-        return v
-    }
-
-    static func positive(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite, v > 0 else { throw ValidationError("must be a positive number") }
-        return v
-    }
-
-    static func nonNegative(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite, v >= 0 else { throw ValidationError("must be a non-negative number") }
-        return v
-    }
-
-    static func onOffAuto(_ text: String) throws -> Bool? {
-        switch text.lowercased() {
-        case "auto": return nil
-        case "on", "true", "yes": return true
-        case "off", "false", "no": return false
-        default: throw ValidationError("accepted: auto, on, off")
-        }
-    }
-
     // MARK: Run
 
     func run() throws {
-        var optimizerSettings = OptimizerSettings(kind: optimizer)
-        if optimizer == .sgd { optimizerSettings.momentum = momentum }
-        let config = TrainingConfiguration(
-            dataset: dataset.rawValue, model: model, activation: activation, width: width, depth: depth, beta: beta,
-            initialization: initialization, residualBias: residualBias, optimizer: optimizerSettings, learningRate: lr,
-            lrStep: lrStep, lrGamma: lrGamma, epochs: epochs, batchSize: batchSize, seed: seed,
-            trainLimit: trainLimit, testLimit: testLimit)
-        do { try config.validate() } catch let e as ConfigurationError { throw ValidationError("--\(e.setting): \(e.message)") }
+        let request = try RunSettings.parse(TrainRequest.settings, settings)
+        let config = request.configuration
+        guard let dataDir = request.dataDirectory else { throw ValidationError("--data-dir: the folder of the dataset files is required") }
+        let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let dataset = config.dataset
         // Everything that needs no folder is checked first, so that a refused run leaves nothing
         // behind: the model's memory (without the data) and the sampler of a correlated initialization.
         let shape = dataset.shape
         let model = config.estimatedBytes(features: shape.features, classes: shape.classes, trainExamples: 1,
                                           testExamples: 1, threads: threads)
         try resources.check(model, subject: "train", purpose: memoryPurpose(config, shape))
-        do { _ = try config.initialization.sequenceProcess(length: depth) } catch {
-            throw ValidationError("--init: cannot sample \(config.initialization) at depth \(depth): \(error)")
+        do { _ = try config.initialization.sequenceProcess(length: config.depth) } catch {
+            throw ValidationError("--init: cannot sample \(config.initialization) at depth \(config.depth): \(error)")
         }
         // The output folder is checked and locked (and an existing run detected) before the data is loaded.
-        let folder = try checkOutputFolder()
+        let folder = try checkOutputFolder(resume: resume)
 
         let session: TrainingSession
         do {
@@ -167,7 +68,7 @@ struct Train: ParsableCommand {
             } catch let e as ResourceError {
                 throw e
             } catch { throw ValidationError("--data-dir: \(error)") }
-            let trainCount = min(sets.train.count, trainLimit ?? Int.max), testCount = min(sets.test.count, testLimit ?? Int.max)
+            let trainCount = min(sets.train.count, config.trainLimit ?? Int.max), testCount = min(sets.test.count, config.testLimit ?? Int.max)
             let data = Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count))
             try resources.check(Saturating.sum(data, config.estimatedBytes(features: sets.train.features, classes: sets.train.classes,
                                                                            trainExamples: trainCount, testExamples: testCount,
@@ -192,8 +93,8 @@ struct Train: ParsableCommand {
         let trainer = session.trainer
         if !quiet {
             let state = session.resumed ? "resuming after epoch \(trainer.completedEpochs)" : "new run"
-            log("train: \(config.model.rawValue) d=\(width) L=\(depth) β=\(NumberFormat.text(beta)) init=\(initialization) " +
-                "\(optimizer.rawValue) lr=\(NumberFormat.text(lr)) on \(trainer.train.count)/\(trainer.test.count) examples, " +
+            log("train: \(config.model.rawValue) d=\(config.width) L=\(config.depth) β=\(NumberFormat.text(config.beta)) " +
+                "init=\(config.initialization) \(config.optimizer.kind.rawValue) lr=\(NumberFormat.text(config.learningRate)) on \(trainer.train.count)/\(trainer.test.count) examples, " +
                 "\(trainer.parameters.count) parameters, \(threads) thread(s): \(state)")
         }
         let printer = ProgressReporter(label: "train", enabled: !quiet)
@@ -224,13 +125,14 @@ struct Train: ParsableCommand {
     /// What the model's memory is for, in messages.
     private func memoryPurpose(_ config: TrainingConfiguration, _ shape: (features: Int, classes: Int)) -> String {
         let parameters = config.parameterCount(features: shape.features, classes: shape.classes)
-        return "for a model of \(MemoryLimit.format(count: parameters)) parameters (d = \(width), L = \(depth)) with its " +
-            "optimizer state, the activations of \(min(batchSize, trainLimit ?? batchSize)) examples and \(MemoryLimit.format(count: epochs)) epoch(s) of metrics"
+        return "for a model of \(MemoryLimit.format(count: parameters)) parameters (d = \(config.width), L = \(config.depth)) with its " +
+            "optimizer state, the activations of \(min(config.batchSize, config.trainLimit ?? config.batchSize)) examples and " +
+            "\(MemoryLimit.format(count: config.epochs)) epoch(s) of metrics"
     }
 
     /// Fails early if --out cannot be used (a file in the way, an unwritable parent, another
     /// run using it); creates and locks it.
-    private func checkOutputFolder() throws -> LockedFolder {
+    private func checkOutputFolder(resume: Bool) throws -> LockedFolder {
         let fm = FileManager.default
         // The folders this process makes (it may remove them again), outermost first; mkdir
         // tells atomically whether it made each one.

@@ -61,6 +61,8 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
     public func validate() throws {
         switch self {
         case .iidUniform, .iidGaussian: break
+        case .fbm(let h) where h.isNaN:
+            throw ConfigurationError(setting: "init", "fbm needs a Hurst index: fbm:<H> with 0 < H < 1, or fbm with a hurst setting")
         case .fbm(let h):
             guard h.isFinite, h > 0, h < 1 else {
                 throw ConfigurationError(setting: "hurst", "the Hurst index must be in (0, 1), got \(NumberFormat.text(h))")

@@ -1,9 +1,8 @@
 import Foundation
-import ResNets
-import Support
 
-/// Values of one axis of an experiment grid, written as a list `a,b,c` or an inclusive
-/// linspace `start:stop:count` (like numpy.linspace).
+/// The axis syntax of every setting that takes several numbers (on the command line, in a
+/// sweep spec and in `--set`): a list `a,b,c` or an inclusive linspace `start:stop:count`
+/// (like numpy.linspace). Errors are ``ConfigurationError``s naming the setting (`flag`).
 public enum AxisParser {
     /// The largest number of values an axis may have.
     public static let maximumCount = 100_000
@@ -41,23 +40,33 @@ public enum AxisParser {
         }
     }
 
-    /// Parses an axis of positive integers (e.g. depths). A linspace is rounded to the nearest
-    /// integers (`10:1000:10` is 10, 120, …, 1000) and values that rounding makes equal are
-    /// kept once, so a dense range over few integers gives fewer values than its count.
-    public static func positiveIntegers(_ text: String, flag: String) throws -> [Int] {
+    /// Parses an axis of integers. A linspace is rounded to the nearest integers
+    /// (`10:1000:10` is 10, 120, …, 1000) and values that rounding makes equal are kept once,
+    /// so a dense range over few integers gives fewer values than its count; a list must hold
+    /// whole numbers.
+    public static func integers(_ text: String, flag: String) throws -> [Int] {
         let values = try values(text, flag: flag)
+        let isRange = text.contains(":")
         var result: [Int] = []
         var seen = Set<Int>()  // a range of 10⁵ values: a linear search per value would take seconds
         for v in values {
-            let isRange = text.contains(":")
             guard isRange || v == v.rounded() else {
                 throw ConfigurationError(setting: flag, "must be whole numbers, got \(NumberFormat.text(v))")
             }
-            guard let n = Int(exactly: v.rounded()), n >= 1 else {
-                throw ConfigurationError(setting: flag, "must be positive integers below 2^63, got \(NumberFormat.text(v))")
+            guard let n = Int(exactly: v.rounded()) else {
+                throw ConfigurationError(setting: flag, "must be integers below 2^63, got \(NumberFormat.text(v))")
             }
             if seen.insert(n).inserted { result.append(n) }
         }
         return result
+    }
+
+    /// Parses an axis of positive integers (e.g. depths), as ``integers(_:flag:)``.
+    public static func positiveIntegers(_ text: String, flag: String) throws -> [Int] {
+        let values = try integers(text, flag: flag)
+        if let bad = values.first(where: { $0 < 1 }) {
+            throw ConfigurationError(setting: flag, "must be positive integers, got \(bad)")
+        }
+        return values
     }
 }
