@@ -60,7 +60,7 @@ let package = Package(
         // Bounds on what a request may use: the memory limit, saturating estimates, thread counts.
         .target(name: "Resources", dependencies: ["Support"]),
         // The paper's figures drawn from experiment results.
-        .target(name: "Figures", dependencies: ["SignalPropagation", "Plots", "Support"], swiftSettings: toolSettings),
+        .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "Plots", "Support"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
         .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "Experiments"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "SignalPropagation", "Plots"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SignalPropagation", "Training"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Figures", "SignalPropagation", "Training", "Support"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence"], swiftSettings: numericSettings),
         // Golden/: outputs captured before issue 9 (read from the source tree by GoldenOutputTests).
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"], exclude: ["Golden"]),

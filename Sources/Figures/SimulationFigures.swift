@@ -1,5 +1,4 @@
 import Plots
-import ResNets
 import SignalPropagation
 import Support
 

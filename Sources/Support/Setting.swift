@@ -31,6 +31,11 @@ public struct Setting<Spec>: @unchecked Sendable {
     public let identity: Bool
     /// Shown as the default in help instead of the spec's value (e.g. `auto`, `all cores`).
     public let defaultText: String?
+    /// The value is a path: a sweep spec resolves it against the spec's folder.
+    public let isPath: Bool
+    /// The value is a list given at once (`--depth 10,20`); in a sweep, one cell per element
+    /// (or, for `.inside`, the whole list in every cell).
+    public let isList: Bool
 
     let apply: (inout Spec, String) throws -> Void
     let text: (Spec) -> String?
@@ -46,7 +51,7 @@ public struct Setting<Spec>: @unchecked Sendable {
                                      axis: SettingAxis = .cells, identity: Bool = true, valueName: String? = nil,
                                      defaultText: String? = nil, help: String) {
         self.init(name, get: get, set: set, rule: rule, eachElement: false, axis: axis, identity: identity,
-                  valueName: valueName ?? Value.settingValueName, defaultText: defaultText, help: help)
+                  valueName: valueName ?? Value.settingValueName, defaultText: defaultText, isPath: false, help: help)
     }
 
     /// A setting stored at `keyPath`; `relevant` (default: always) tells when it matters (an
@@ -59,12 +64,13 @@ public struct Setting<Spec>: @unchecked Sendable {
                   defaultText: defaultText, help: help)
     }
 
-    /// An optional setting stored at `keyPath` (unset by default).
+    /// An optional setting stored at `keyPath` (unset by default); `isPath` for a file or folder.
     public init<Value: SettingValue>(_ name: String, _ keyPath: WritableKeyPath<Spec, Value?>, _ rule: SettingRule<Value> = .any,
                                      axis: SettingAxis = .cells, identity: Bool = true, valueName: String? = nil,
-                                     defaultText: String? = nil, help: String) {
-        self.init(name, get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }, rule: rule, axis: axis,
-                  identity: identity, valueName: valueName, defaultText: defaultText, help: help)
+                                     defaultText: String? = nil, isPath: Bool = false, help: String) {
+        self.init(name, get: { $0[keyPath: keyPath] }, set: { $0[keyPath: keyPath] = $1 }, rule: rule, eachElement: false,
+                  axis: axis, identity: identity, valueName: valueName ?? Value.settingValueName, defaultText: defaultText,
+                  isPath: isPath, help: help)
     }
 
     /// A list of values given at once (`a,b,c` or `start:stop:count`), each element checked by `rule`.
@@ -85,13 +91,15 @@ public struct Setting<Spec>: @unchecked Sendable {
             values.lazy.compactMap(rule.check).first
         }
         self.init(name, get: get, set: set, rule: listRule, eachElement: true, axis: axis, identity: identity,
-                  valueName: valueName, defaultText: defaultText, help: help)
+                  valueName: valueName, defaultText: defaultText, isPath: false, help: help)
     }
 
     private init<Value: SettingValue>(_ name: String, get: @escaping (Spec) -> Value?, set: @escaping (inout Spec, Value) throws -> Void,
                                       rule: SettingRule<Value>, eachElement: Bool, axis: SettingAxis, identity: Bool,
-                                      valueName: String, defaultText: String?, help: String) {
+                                      valueName: String, defaultText: String?, isPath: Bool, help: String) {
         self.name = name
+        self.isPath = isPath
+        self.isList = eachElement
         self.help = help
         self.valueName = valueName
         self.rule = rule.summary
@@ -118,6 +126,8 @@ public struct Setting<Spec>: @unchecked Sendable {
         switch axis {
         case .cells:
             cellValues = { text in
+                // One value is read as one (its message says what the setting accepts).
+                if !text.contains(","), !text.contains(":") || Value.self == String.self { return [try parse(text).settingText] }
                 let values: [Value]
                 do { values = try Value.axisValues(text) } catch let m as SettingMessage where m.isRule && !rule.accepted.isEmpty {
                     throw SettingMessage.must("be \(rule.accepted)")

@@ -66,7 +66,7 @@ public struct TrainRequest: Sendable {
 
     private static let declarations: [Setting<TrainRequest>] = [
         Setting("dataset", \.configuration.dataset, help: "Dataset: \(DatasetKind.accepted)."),
-        Setting("data-dir", \.dataDirectory, axis: .none, identity: false, valueName: "<dir>",
+        Setting("data-dir", \.dataDirectory, axis: .none, identity: false, valueName: "<dir>", isPath: true,
                 help: """
                 Folder of the dataset files (MNIST: train-images-idx3-ubyte[.gz] …; CIFAR-10: data_batch_1.bin … \
                 test_batch.bin); in a sweep spec, relative to the spec's folder. Required.

@@ -45,9 +45,9 @@ final class SpecTests: XCTestCase {
         XCTAssertEqual(spec.axes[2].values[1], "0.188888888888889", "linspace values are rounded to 15 digits")
         let plan = try SweepPlan(spec: spec)
         XCTAssertEqual(plan.cells.count, 500)
-        XCTAssertEqual(plan.cells[0].config["lr"], "0.0001")
-        XCTAssertEqual(plan.cells[0].config["epochs"], "10", "defaults are part of the configuration")
-        XCTAssertNil(plan.cells[0].config["data-dir"], "where the data lives is not part of a cell's identity")
+        XCTAssertEqual(plan.cells[0].texts["lr"], "0.0001")
+        XCTAssertEqual(plan.cells[0].texts["epochs"], "10", "defaults are part of the configuration")
+        XCTAssertNil(plan.cells[0].texts["data-dir"], "where the data lives is not part of a cell's identity")
     }
 
     func testAxisFormsAreEquivalent() throws {
@@ -119,8 +119,8 @@ final class SpecTests: XCTestCase {
             }
         }
         let fig7 = try SweepPlan(spec: try SweepSpec.load(path: folder.appendingPathComponent("fig7.yaml").path))
-        XCTAssertEqual(fig7.cells[0].config["beta"]?.split(separator: ",").count, 70, "β stays inside the cells")
-        XCTAssertEqual(Set(fig7.cells.compactMap { $0.config["hurst"] }).count, 51, "one cell per H")
+        XCTAssertEqual(fig7.cells[0].texts["beta"]?.split(separator: ",").count, 70, "β stays inside the cells")
+        XCTAssertEqual(Set(fig7.cells.compactMap { $0.texts["hurst"] }).count, 51, "one cell per H")
         let fig9 = try SweepSpec.load(path: folder.appendingPathComponent("fig9-mnist.yaml").path)
         XCTAssertTrue(fig9.settings["data-dir"]!.hasSuffix("/shared/data/mnist"), fig9.settings["data-dir"]!)
     }
