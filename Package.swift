@@ -41,7 +41,7 @@ let package = Package(
         // The ResNet models: layers, activations, scaling, forward and backward passes.
         .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic", "Support"], swiftSettings: numericSettings),
         // Experiments at initialization: probes, sweeps, summaries, theory oracles.
-        .target(name: "SignalPropagation", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Resources", "Support"], swiftSettings: numericSettings),
+        .target(name: "SignalPropagation", dependencies: ["ResNets", "Stochastic", "Resources", "Support"], swiftSettings: numericSettings),
         // Plain SVG figures: line plots with bands, histograms, heatmaps.
         .target(name: "Plots", dependencies: ["Support"], swiftSettings: toolSettings),
         // zlib (present on every Linux and macOS) for .gz datasets.
@@ -52,7 +52,7 @@ let package = Package(
         // Sweeps: YAML specs, grids of cells with stable ids, a durable results store,
         // sharding, collection, Slurm job arrays.
         .target(name: "Experiments",
-                dependencies: ["SignalPropagation", "Training", "ResNets", "Persistence", "Resources", "Figures", "Plots", "Support",
+                dependencies: ["SignalPropagation", "Training", "Persistence", "Resources", "Support",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: toolSettings),
         // Durable files: atomic writes.
@@ -60,7 +60,7 @@ let package = Package(
         // Bounds on what a request may use: the memory limit, saturating estimates, thread counts.
         .target(name: "Resources", dependencies: ["Support"]),
         // The paper's figures drawn from experiment results.
-        .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "Plots", "Support"], swiftSettings: toolSettings),
+        .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "ResNets", "Plots", "Support"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
         .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "Experiments"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Figures", "SignalPropagation", "Training", "Support"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence"], swiftSettings: numericSettings),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence", "Support"], swiftSettings: numericSettings),
         // Golden/: outputs captured before issue 9 (read from the source tree by GoldenOutputTests).
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"], exclude: ["Golden"]),
     ],

@@ -39,22 +39,17 @@ public enum TrainCell {
         public var weightPath: WeightPath?
     }
 
-    /// Trains a cell in `directory` (resuming from its checkpoint when there is one).
+    /// Trains a cell in `directory` through ``TrainingRun`` (resuming from its checkpoint when
+    /// there is one), with the data set from `datasets`.
     public static func run(_ config: TrainingConfiguration, dataDirectory: String?, directory: String, threads: Int,
                            datasets: DatasetCache) throws -> Outcome {
         guard let dataDirectory else {
             throw ConfigurationError(setting: "data-dir", "train cells need a data-dir setting (in the spec, or --set data-dir=…)")
         }
-        let sets = try datasets.load(config.dataset, directory: dataDirectory)
         let started = Date()
-        let metrics = try TrainingRun.run(configuration: config, train: sets.train, test: sets.test, directory: directory,
-                                          threads: threads) { session in
-            guard let entry = config.weightEntry else { return nil }
-            // The initial model is drawn again from the seed (also when the run was resumed).
-            return WeightPath(entry, trained: session.trainer.parameters, initial: session.trainer.initialParameters)
-        }
+        let doc = try TrainingRun.run(config, in: directory, resume: true, threads: threads,
+                                      loadData: { try datasets.load(config.dataset, directory: dataDirectory) })
         var values: [String: Double] = [:]
-        let doc = metrics.document
         let final = doc.final
         values["completed_epochs"] = Double(doc.completedEpochs)
         values["diverged"] = doc.diverged ? 1 : 0
@@ -69,7 +64,7 @@ public enum TrainCell {
         values["v_hurst_final"] = doc.regularity.final["V"]?.hurstIncrements ?? .nan
         values["parameters"] = Double(doc.parameterCount)
         values["seconds"] = doc.epochs.isEmpty ? Date().timeIntervalSince(started) : doc.epochs.map(\.seconds).reduce(0, +)
-        return Outcome(metrics: values, weightPath: metrics.weightPath)
+        return Outcome(metrics: values, weightPath: doc.weightPath)
     }
 
     /// Loads (into `datasets`) every dataset the train `cells` use, so that a wrong or missing
@@ -94,26 +89,6 @@ public enum TrainCell {
                                 "cannot load \(kind.rawValue) from \(dataDirectory): \(error)")
             }
         }
-    }
-}
-
-/// The training run of one cell, through the same library calls as `resnet-scaling train`
-/// (`TrainingSession` on the run folder with resume, then `run`). A thin wrapper: the
-/// Training module has no single "run in a folder" function yet.
-public enum TrainingRun {
-    public struct Result {
-        public var document: MetricsDocument
-        public var weightPath: WeightPath?
-    }
-
-    public static func run(configuration: TrainingConfiguration, train: Dataset, test: Dataset, directory: String,
-                           threads: Int,
-                           finished: (TrainingSession) throws -> WeightPath? = { _ in nil }) throws -> Result {
-        let session = try TrainingSession(configuration: configuration, train: train, test: test, directory: directory,
-                                          resume: true, threads: threads)
-        defer { session.close() }
-        let document = try session.run()
-        return Result(document: document, weightPath: try finished(session))
     }
 }
 

@@ -57,67 +57,63 @@ struct Train: ParsableCommand {
         do { _ = try config.initialization.sequenceProcess(length: config.depth) } catch {
             throw ValidationError("--init: cannot sample \(config.initialization) at depth \(config.depth): \(error)")
         }
-        // The output folder is checked and locked (and an existing run detected) before the data is loaded.
-        let folder = try checkOutputFolder(resume: resume)
-
-        let session: TrainingSession
-        do {
-            let sets: (train: Dataset, test: Dataset)
-            do {
-                sets = try dataset.load(directory: dataDir, memoryLimit: resources.limit.remaining(after: model, for: "the model"))
-            } catch let e as ResourceError {
-                throw e
-            } catch { throw ValidationError("--data-dir: \(error)") }
-            let trainCount = min(sets.train.count, config.trainLimit ?? Int.max), testCount = min(sets.test.count, config.testLimit ?? Int.max)
-            let data = Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count))
-            try resources.check(Saturating.sum(data, config.estimatedBytes(features: sets.train.features, classes: sets.train.classes,
-                                                                           trainExamples: trainCount, testExamples: testCount,
-                                                                           threads: threads)),
-                                subject: "train", purpose: memoryPurpose(config, shape) + " on \(trainCount) + \(testCount) examples")
-            do {
-                session = try TrainingSession(configuration: config, train: sets.train, test: sets.test, directory: out,
-                                              resume: resume, threads: threads, lock: folder.lock)
-            } catch let e as ConfigurationError {
-                throw ValidationError("--\(e.setting): \(e.message)")
-            } catch let e as TrainingRunError {
-                if case .fewerEpochs = e { throw ValidationError("--epochs: \(e)") }
-                throw ValidationError("--out: \(e)")
-            } catch {
-                throw ValidationError("--out: \(error)")
-            }
-        } catch {
-            folder.abandon()
-            throw error
-        }
-        defer { session.close() }
-        let trainer = session.trainer
-        if !quiet {
-            let state = session.resumed ? "resuming after epoch \(trainer.completedEpochs)" : "new run"
-            log("train: \(config.model.rawValue) d=\(config.width) L=\(config.depth) β=\(NumberFormat.text(config.beta)) " +
-                "init=\(config.initialization) \(config.optimizer.kind.rawValue) lr=\(NumberFormat.text(config.learningRate)) on \(trainer.train.count)/\(trainer.test.count) examples, " +
-                "\(trainer.parameters.count) parameters, \(threads) thread(s): \(state)")
-        }
+        // The folder is created and locked (and an existing run detected) before the data is
+        // loaded; a run refused before it writes anything leaves nothing behind.
         let printer = ProgressReporter(label: "train", enabled: !quiet)
-        let metrics = try session.run(progress: { p in printer.update { Self.progressLine(p) } }, epochFinished: { outcome in
-            printer.clear()
-            guard !quiet else { return }
-            switch outcome {
-            case .completed(let m):
-                log(String(format: "epoch %d/%d: lr %@  train loss %.4f  acc %.4f  |  test loss %.4f  acc %.4f  (%.1f s)",
-                           m.epoch, config.epochs, NumberFormat.text(m.learningRate), m.trainLoss, m.trainAccuracy,
-                           m.testLoss, m.testAccuracy, m.seconds))
-            case .diverged(let d):
-                log("epoch \(d.epoch), step \(d.step): \(d.reason); the run is recorded as diverged")
-            }
-        })
+        let metrics: MetricsDocument
+        do {
+            metrics = try TrainingRun.run(config, in: out, resume: resume, threads: threads, loadData: {
+                let sets: (train: Dataset, test: Dataset)
+                do {
+                    sets = try dataset.load(directory: dataDir, memoryLimit: resources.limit.remaining(after: model, for: "the model"))
+                } catch let e as ResourceError {
+                    throw e
+                } catch { throw ValidationError("--data-dir: \(error)") }
+                let trainCount = min(sets.train.count, config.trainLimit ?? Int.max)
+                let testCount = min(sets.test.count, config.testLimit ?? Int.max)
+                let data = Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count))
+                try resources.check(Saturating.sum(data, config.estimatedBytes(features: sets.train.features, classes: sets.train.classes,
+                                                                               trainExamples: trainCount, testExamples: testCount,
+                                                                               threads: threads)),
+                                    subject: "train", purpose: memoryPurpose(config, shape) + " on \(trainCount) + \(testCount) examples")
+                return sets
+            }, started: { session in
+                guard !quiet else { return }
+                let trainer = session.trainer
+                let state = session.resumed ? "resuming after epoch \(trainer.completedEpochs)" : "new run"
+                log("train: \(config.model.rawValue) d=\(config.width) L=\(config.depth) β=\(NumberFormat.text(config.beta)) " +
+                    "init=\(config.initialization) \(config.optimizer.kind.rawValue) lr=\(NumberFormat.text(config.learningRate)) " +
+                    "on \(trainer.train.count)/\(trainer.test.count) examples, \(trainer.parameters.count) parameters, " +
+                    "\(threads) thread(s): \(state)")
+            }, progress: { p in printer.update { Self.progressLine(p) } }, epochFinished: { outcome in
+                printer.clear()
+                guard !quiet else { return }
+                switch outcome {
+                case .completed(let m):
+                    log(String(format: "epoch %d/%d: lr %@  train loss %.4f  acc %.4f  |  test loss %.4f  acc %.4f  (%.1f s)",
+                               m.epoch, config.epochs, NumberFormat.text(m.learningRate), m.trainLoss, m.trainAccuracy,
+                               m.testLoss, m.testAccuracy, m.seconds))
+                case .diverged(let d):
+                    log("epoch \(d.epoch), step \(d.step): \(d.reason); the run is recorded as diverged")
+                }
+            })
+        } catch let e as ConfigurationError {
+            throw ValidationError("--\(e.setting): \(e.message)")
+        } catch let e as TrainingRunError {
+            if case .fewerEpochs = e { throw ValidationError("--epochs: \(e)") }
+            throw ValidationError("--out: \(e)")
+        } catch let e as CheckpointError {
+            throw ValidationError("--out: \(e)")
+        }
         printer.clear()
         if !quiet {
+            let metricsPath = (out as NSString).appendingPathComponent(TrainingSession.metricsFileName)
             if let last = metrics.final {
                 print(String(format: "%@ after %d epoch(s): test accuracy %.4f, test loss %.4f → %@",
                              metrics.diverged ? "diverged" : "finished", metrics.completedEpochs, last.testAccuracy,
-                             last.testLoss, session.metricsPath))
+                             last.testLoss, metricsPath))
             } else {
-                print("\(metrics.diverged ? "diverged" : "finished") before the first epoch ended → \(session.metricsPath)")
+                print("\(metrics.diverged ? "diverged" : "finished") before the first epoch ended → \(metricsPath)")
             }
         }
     }
@@ -130,49 +126,6 @@ struct Train: ParsableCommand {
             "\(MemoryLimit.format(count: config.epochs)) epoch(s) of metrics"
     }
 
-    /// Fails early if --out cannot be used (a file in the way, an unwritable parent, another
-    /// run using it); creates and locks it.
-    private func checkOutputFolder(resume: Bool) throws -> LockedFolder {
-        let fm = FileManager.default
-        // The folders this process makes (it may remove them again), outermost first; mkdir
-        // tells atomically whether it made each one.
-        var created: [String] = []
-        var missing: [String] = []
-        var path = URL(fileURLWithPath: out).standardizedFileURL
-        while !fm.fileExists(atPath: path.path) && path.path != "/" {
-            missing.insert(path.path, at: 0)
-            path.deleteLastPathComponent()
-        }
-        for folder in missing {
-            if mkdir(folder, 0o777) == 0 {
-                created.append(folder)
-            } else if errno != EEXIST {
-                let reason = String(cString: strerror(errno))
-                for made in created.reversed() { rmdir(made) }
-                throw ValidationError("--out: cannot create folder '\(folder)': \(reason)")
-            }
-        }
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: out, isDirectory: &isDir), isDir.boolValue else {
-            throw ValidationError("--out: '\(out)' exists and is not a folder")
-        }
-        guard fm.isWritableFile(atPath: out) else { throw ValidationError("--out: folder '\(out)' is not writable") }
-        let folder: LockedFolder
-        do { folder = LockedFolder(path: out, lock: try TrainingSession.lock(out), created: created) } catch {
-            throw ValidationError("--out: \(error)")
-        }
-        do {
-            if !resume, fm.fileExists(atPath: (out as NSString).appendingPathComponent(Checkpoint.fileName)) {
-                throw ValidationError("--out: '\(out)' already holds a run; pass --resume to continue it or choose another folder")
-            }
-            try OutputFile.checkWritable((out as NSString).appendingPathComponent(TrainingSession.metricsFileName), flag: "--out")
-        } catch {
-            folder.abandon()
-            throw error
-        }
-        return folder
-    }
-
     /// The step line shown while an epoch runs.
     static func progressLine(_ p: TrainingProgress) -> String {
         String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f examples/s  ETA %@", p.epoch, p.epochs, p.step, p.stepsPerEpoch,
@@ -180,22 +133,4 @@ struct Train: ParsableCommand {
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-}
-
-/// train's --out folder, locked; `abandon()` undoes the start of a run that failed before
-/// writing anything: the lock is released and the folders this process created are removed.
-struct LockedFolder {
-    let path: String
-    let lock: FileLock
-    /// Folders made by this process, outermost first.
-    let created: [String]
-
-    func abandon() {
-        defer { lock.release() }
-        guard !created.isEmpty else { return }
-        // Still holding the lock, so no other run can be using the file. rmdir fails (and
-        // keeps the folder) if anything else has appeared in it.
-        unlink((path as NSString).appendingPathComponent(TrainingSession.lockFileName))
-        for folder in created.reversed() { rmdir(folder) }
-    }
 }

@@ -54,6 +54,9 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     public var parameterCount: Int
     public var trainExamples: Int
     public var testExamples: Int
+    /// V_k[i, j] against k, after the last finished epoch and at initialization, when the
+    /// configuration has a `weight-entry` (figure 8).
+    public var weightPath: WeightPath?
 
     public struct RegularityPair: Codable, Equatable, Sendable {
         public var initial: [String: RegularityStatistics]
@@ -65,6 +68,7 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case config, epochs, diverged, divergence, finished, completedEpochs = "completed_epochs", initial, final
         case regularity, parameterCount = "parameter_count", trainExamples = "train_examples", testExamples = "test_examples"
+        case weightPath = "weight_path"
     }
 
     public init(trainer: Trainer) {
@@ -81,6 +85,9 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
         parameterCount = trainer.parameters.count
         trainExamples = trainer.train.count
         testExamples = trainer.test.count
+        weightPath = trainer.configuration.weightEntry.map {
+            WeightPath($0, trained: trainer.parameters, initial: trainer.initialParameters)
+        }
     }
 
     public func json() throws -> String {
