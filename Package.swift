@@ -33,40 +33,42 @@ let package = Package(
     targets: [
         // What every module below the CLI shares: errors, the number formatter, the worker pool,
         // the progress reporter, the settings machinery, the tool's version. Only Foundation.
-        .target(name: "Support", swiftSettings: numericSettings),
+        .target(name: "Support", exclude: ["README.md"], swiftSettings: numericSettings, plugins: ["BuildRevision"]),
+        // Writes the git revision the tool is built from into Support (ToolVersion).
+        .plugin(name: "BuildRevision", capability: .buildTool()),
         // Contiguous Float matrices and the hot kernels (GEMM, matrix-vector, elementwise).
-        .target(name: "DenseKernels", swiftSettings: numericSettings),
+        .target(name: "DenseKernels", exclude: ["README.md"], swiftSettings: numericSettings),
         // Counter-based random streams and samplers of random processes.
-        .target(name: "Stochastic", swiftSettings: numericSettings),
+        .target(name: "Stochastic", exclude: ["README.md"], swiftSettings: numericSettings),
         // The ResNet models: layers, activations, scaling, forward and backward passes.
-        .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic", "Support"], swiftSettings: numericSettings),
+        .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic", "Support"], exclude: ["README.md"], swiftSettings: numericSettings),
         // Experiments at initialization: probes, sweeps, summaries, theory oracles.
-        .target(name: "SignalPropagation", dependencies: ["ResNets", "Stochastic", "Resources", "Support"], swiftSettings: numericSettings),
+        .target(name: "SignalPropagation", dependencies: ["ResNets", "Stochastic", "Resources", "Support"], exclude: ["README.md"], swiftSettings: numericSettings),
         // Plain SVG figures: line plots with bands, histograms, heatmaps.
-        .target(name: "Plots", dependencies: ["Support"], swiftSettings: toolSettings),
+        .target(name: "Plots", dependencies: ["Support"], exclude: ["README.md"], swiftSettings: toolSettings),
         // zlib (present on every Linux and macOS) for .gz datasets.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Datasets, losses, optimizers, schedules, the training loop, checkpoints.
-        .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "Resources", "Support", "CZlib"],
+        .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "Resources", "Support", "CZlib"], exclude: ["README.md"],
                 swiftSettings: numericSettings),
         // Sweeps: YAML specs, grids of cells with stable ids, a durable results store,
         // sharding, collection, Slurm job arrays.
         .target(name: "Experiments",
                 dependencies: ["SignalPropagation", "Training", "Persistence", "Resources", "Support",
-                               .product(name: "Yams", package: "Yams")],
+                               .product(name: "Yams", package: "Yams")], exclude: ["README.md"],
                 swiftSettings: toolSettings),
         // Durable files: atomic writes.
-        .target(name: "Persistence"),
+        .target(name: "Persistence", exclude: ["README.md"]),
         // Bounds on what a request may use: the memory limit, saturating estimates, thread counts.
-        .target(name: "Resources", dependencies: ["Support"]),
+        .target(name: "Resources", dependencies: ["Support"], exclude: ["README.md"]),
         // The paper's figures drawn from experiment results.
-        .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "ResNets", "Plots", "Support"], swiftSettings: toolSettings),
+        .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "ResNets", "Plots", "Support"], exclude: ["README.md"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "Experiments"]),
+        .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "Experiments"], exclude: ["README.md"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
-            dependencies: ["ResNetScaling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ResNetScaling", .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
             swiftSettings: toolSettings
         ),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),

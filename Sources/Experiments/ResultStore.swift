@@ -23,6 +23,8 @@ public struct CellRecord: Codable, Equatable, Sendable {
     public static let currentFormat = 2
 
     public var format = CellRecord.currentFormat
+    /// The version of the tool that ran the cell.
+    public var toolVersion = ToolVersion.current
     public var cellID: String
     public var index: Int
     public var command: SweepCommand
@@ -60,8 +62,8 @@ public struct CellRecord: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, cellID = "cell_id", index, command, status, settings, models, error, host, pid, started, seconds, metrics, rows
-        case weightPath = "weight_path"
+        case format, toolVersion = "tool_version", cellID = "cell_id", index, command, status, settings, models, error, host, pid
+        case started, seconds, metrics, rows, weightPath = "weight_path"
     }
 
     public static let rowColumns = ["beta", "model_index", "input_index", "h_ratio", "h_diff", "grad_ratio", "grad_diff"]
@@ -74,7 +76,13 @@ private struct FormatProbe: Decodable { var format: Int? }
 /// every cell, so that `collect` can count the missing ones and a later sweep into the same
 /// folder can check that it is the same grid.
 public struct SweepManifest: Codable, Equatable, Sendable {
+    enum CodingKeys: String, CodingKey {
+        case format, toolVersion = "tool_version", command, spec, description, fingerprint, axes, cells
+    }
+
     public var format = CellRecord.currentFormat
+    /// The version of the tool that registered the sweep.
+    public var toolVersion = ToolVersion.current
     public var command: SweepCommand
     public var spec: String
     public var description: String

@@ -179,6 +179,26 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// `--version`: the package version and the git revision of this checkout.
+    func testVersionNamesTheRevision() throws {
+        let r = try run(["--version"])
+        XCTAssertEqual(r.status, 0)
+        let version = r.stdout.trimmingCharacters(in: .newlines)
+        XCTAssertNotNil(version.range(of: #"^\d+\.\d+\.\d+ \(revision ([0-9a-f]{12}(-dirty)?|unknown)\)$"#, options: .regularExpression), version)
+        // Built from this checkout: the revision is its HEAD.
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", GoldenOutputTests.repository.path, "rev-parse", "--short=12", "HEAD"]
+        let out = Pipe()
+        git.standardOutput = out
+        git.standardError = FileHandle.nullDevice
+        guard (try? git.run()) != nil else { throw XCTSkip("git is not available") }
+        let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
+        git.waitUntilExit()
+        guard git.terminationStatus == 0, !head.isEmpty else { throw XCTSkip("not a git checkout") }
+        XCTAssertTrue(version.contains("(revision \(head)"), "\(version) should name \(head)")
+    }
+
     func testBenchRandomSectionPrintsThroughput() throws {
         let r = try run(["bench", "--section", "random"])
         XCTAssertEqual(r.status, 0, r.stderr)

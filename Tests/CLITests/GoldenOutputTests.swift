@@ -78,6 +78,7 @@ final class GoldenOutputTests: XCTestCase {
             }
             position = found + 1
         }
+        XCTAssertTrue(new.contains { $0.hasPrefix("  \"tool_version\" : \"") }, "metrics.json records the tool's version")
         struct Final: Decodable { var test_accuracy, test_loss, train_accuracy, train_loss: Double }
         struct Document: Decodable { var final: Final }
         let final = try JSONDecoder().decode(Document.self, from: Data(contentsOf: directory.appendingPathComponent("tr/metrics.json"))).final

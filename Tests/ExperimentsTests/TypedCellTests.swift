@@ -39,6 +39,8 @@ final class TypedCellTests: XCTestCase {
         XCTAssertNil(settings["data-dir"], "not part of the cell")
         XCTAssertEqual(record.settings["seed"], .unsigned(.max))
         XCTAssertEqual(object["format"] as? Int, CellRecord.currentFormat)
+        XCTAssertEqual(object["tool_version"] as? String, ToolVersion.current.description)
+        XCTAssertEqual(try JSONDecoder().decode(CellRecord.self, from: JSONEncoder().encode(record)).toolVersion, .current)
         // The manifest's cells decode to the same typed specs and ids.
         let manifest = SweepManifest(plan: p)
         let decoded = try JSONDecoder().decode(SweepManifest.self, from: JSONEncoder().encode(manifest))

@@ -76,3 +76,14 @@ final class ExactNumberFormatTests: XCTestCase {
         XCTAssertEqual(NumberFormat.roundedForAxis(-0.7000000000000001), -0.7)
     }
 }
+
+final class ToolVersionTests: XCTestCase {
+    func testDescriptionRoundTrips() throws {
+        for version in [ToolVersion(package: "1.2.3", revision: "0123456789ab-dirty"), ToolVersion(package: "1.2.3", revision: nil), .current] {
+            let data = try JSONEncoder().encode([version])
+            XCTAssertEqual(try JSONDecoder().decode([ToolVersion].self, from: data), [version])
+        }
+        XCTAssertEqual(ToolVersion(package: "1.2.3", revision: nil).description, "1.2.3 (revision unknown)")
+        XCTAssertEqual(ToolVersion.current.package, ToolVersion.packageVersion)
+    }
+}
