@@ -64,8 +64,9 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
         case .fbm(let h) where h.isNaN:
             throw ConfigurationError(setting: "init", "fbm needs a Hurst index: fbm:<H> with 0 < H < 1, or fbm with a hurst setting")
         case .fbm(let h):
-            guard h.isFinite, h > 0, h < 1 else {
-                throw ConfigurationError(setting: "hurst", "the Hurst index must be in (0, 1), got \(NumberFormat.text(h))")
+            // The range of the `hurst` setting, declared once.
+            if let problem = SettingRule<Double>.openUnitInterval.check(h) {
+                throw ConfigurationError(setting: "hurst", "the Hurst index \(problem.text), got \(NumberFormat.text(h))")
             }
         case .smooth(let l):
             guard l.isFinite, l > 0 else {
