@@ -122,9 +122,8 @@ public struct SweepPlan: Sendable {
                 return [.train(try TrainRequest.settings.spec(texts).configuration)]
             }
         } catch let e as SettingError {
-            let where_ = label()
-            throw SpecError(source: spec.source, key: e.setting.isEmpty ? "" : spec.keyPath(e.setting),
-                            e.detail + (where_.isEmpty ? "" : " (cell \(where_))"))
+            let where_ = label(), key = e.setting.isEmpty ? "" : spec.keyPath(e.setting)
+            throw SpecError(source: spec.source, key: key, e.detail + (where_.isEmpty ? "" : " (cell \(where_))"), line: spec.lines[key])
         }
     }
 

@@ -39,6 +39,9 @@ public struct SweepSpec: Sendable, Equatable {
     public var modelsPerCell: Int?
     /// The folder relative paths of the spec are resolved against.
     public var baseDirectory: String
+    /// The line of each key in the file (`settings.lr`, `axes.hurst`, `seed`), for messages
+    /// about a cell's settings together.
+    public var lines: [String: Int] = [:]
 
     public struct Axis: Sendable, Equatable, Codable {
         public var name: String
@@ -109,6 +112,7 @@ public struct SweepSpec: Sendable, Equatable {
                                     line: value.line)
                 }
                 spec.settings[key] = values.joined(separator: ",")
+                spec.lines["settings.\(key)"] = value.line
             }
         }
         if let node = entry("axes") {
@@ -144,6 +148,7 @@ public struct SweepSpec: Sendable, Equatable {
                 } else {
                     spec.axes.append(Axis(name: key, values: values))
                 }
+                spec.lines["axes.\(key)"] = value.line
             }
         }
         if let node = entry("seed") {

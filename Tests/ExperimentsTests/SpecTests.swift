@@ -90,6 +90,16 @@ final class SpecTests: XCTestCase {
         }
     }
 
+    /// A rule between settings is checked per cell, and the message names where the key is.
+    func testCellErrorsCarryTheLine() throws {
+        XCTAssertThrowsError(try SweepPlan(spec: try parse("command: train\nsettings:\n  width: 3\n  init: fbm\n"))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("test.yaml:4: settings.init: fbm needs a Hurst index"), "\(error)")
+        }
+        XCTAssertThrowsError(try SweepPlan(spec: try parse("command: train\naxes:\n  hurst: [0.3, 0.7]\n"))) { error in
+            XCTAssertEqual("\(error)", "test.yaml:3: axes.hurst: applies to init fbm (without :<H>), but init is iid-uniform (cell hurst=0.3)")
+        }
+    }
+
     func testOverrides() throws {
         var spec = try parse(fig9)
         try spec.apply(overrides: ["depth=20", "lr=0.01", "beta=0.5,1", "epochs=1"])
