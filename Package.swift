@@ -31,57 +31,64 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
+        // What every module below the CLI shares: errors, the number formatter, the worker pool,
+        // the progress reporter, the settings machinery, the tool's version. Only Foundation.
+        .target(name: "Support", exclude: ["README.md"], swiftSettings: numericSettings, plugins: ["BuildRevision"]),
+        // Writes the git revision the tool is built from into Support (ToolVersion).
+        .plugin(name: "BuildRevision", capability: .buildTool()),
         // Contiguous Float matrices and the hot kernels (GEMM, matrix-vector, elementwise).
-        .target(name: "DenseKernels", swiftSettings: numericSettings),
+        .target(name: "DenseKernels", exclude: ["README.md"], swiftSettings: numericSettings),
         // Counter-based random streams and samplers of random processes.
-        .target(name: "Stochastic", swiftSettings: numericSettings),
+        .target(name: "Stochastic", exclude: ["README.md"], swiftSettings: numericSettings),
         // The ResNet models: layers, activations, scaling, forward and backward passes.
-        .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic"], swiftSettings: numericSettings),
+        .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic", "Support"], exclude: ["README.md"], swiftSettings: numericSettings),
         // Experiments at initialization: probes, sweeps, summaries, theory oracles.
-        .target(name: "SignalPropagation", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Resources"], swiftSettings: numericSettings),
+        .target(name: "SignalPropagation", dependencies: ["ResNets", "Stochastic", "Resources", "Support"], exclude: ["README.md"], swiftSettings: numericSettings),
         // Plain SVG figures: line plots with bands, histograms, heatmaps.
-        .target(name: "Plots", swiftSettings: toolSettings),
+        .target(name: "Plots", dependencies: ["Support"], exclude: ["README.md"], swiftSettings: toolSettings),
         // zlib (present on every Linux and macOS) for .gz datasets.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Datasets, losses, optimizers, schedules, the training loop, checkpoints.
-        .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "Resources", "CZlib"],
+        .target(name: "Training", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Persistence", "Resources", "Support", "CZlib"], exclude: ["README.md"],
                 swiftSettings: numericSettings),
         // Datasets fetched over HTTP(S) with resume, verified against the checksums of
         // Training's DatasetCatalog; CIFAR-10's archive extracted.
-        .target(name: "DatasetFetch", dependencies: ["Training", "Persistence", "Resources"], swiftSettings: toolSettings),
+        .target(name: "DatasetFetch", dependencies: ["Training", "Persistence", "Resources"], exclude: ["README.md"], swiftSettings: toolSettings),
         // Sweeps: YAML specs, grids of cells with stable ids, a durable results store,
         // sharding, collection, Slurm job arrays.
         .target(name: "Experiments",
-                dependencies: ["SignalPropagation", "Training", "ResNets", "Persistence", "Resources", "Figures", "Plots",
-                               .product(name: "Yams", package: "Yams")],
+                dependencies: ["SignalPropagation", "Training", "Persistence", "Resources", "Support",
+                               .product(name: "Yams", package: "Yams")], exclude: ["README.md"],
                 swiftSettings: toolSettings),
         // Durable files: atomic writes, file locks, SHA-256 (optimized: it hashes dataset files
         // of hundreds of megabytes, also in the tests' debug build).
-        .target(name: "Persistence", swiftSettings: numericSettings),
+        .target(name: "Persistence", exclude: ["README.md"], swiftSettings: numericSettings),
         // Bounds on what a request may use: the memory limit, saturating estimates, thread counts.
-        .target(name: "Resources"),
+        .target(name: "Resources", dependencies: ["Support"], exclude: ["README.md"]),
         // The paper's figures drawn from experiment results.
-        .target(name: "Figures", dependencies: ["SignalPropagation", "Plots"], swiftSettings: toolSettings),
+        .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "ResNets", "Plots", "Support"], exclude: ["README.md"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "DatasetFetch", "Experiments"]),
+        .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "DatasetFetch", "Experiments"], exclude: ["README.md"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
-            dependencies: ["ResNetScaling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ResNetScaling", .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"],
             swiftSettings: toolSettings
         ),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "DenseKernelsTests", dependencies: ["DenseKernels"], swiftSettings: numericSettings),
         .testTarget(name: "StochasticTests", dependencies: ["Stochastic"], swiftSettings: numericSettings),
-        .testTarget(name: "ResNetsTests", dependencies: ["ResNets", "DenseKernels", "Stochastic"], swiftSettings: numericSettings),
-        .testTarget(name: "SignalPropagationTests", dependencies: ["SignalPropagation", "ResNets", "Stochastic"], swiftSettings: numericSettings),
+        .testTarget(name: "ResNetsTests", dependencies: ["ResNets", "DenseKernels", "Stochastic", "Support"], swiftSettings: numericSettings),
+        .testTarget(name: "SignalPropagationTests", dependencies: ["SignalPropagation", "ResNets", "Stochastic", "Support"], swiftSettings: numericSettings),
         .testTarget(name: "PlotsTests", dependencies: ["Plots"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "SignalPropagation", "Plots"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "SignalPropagation", "Training"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Figures", "SignalPropagation", "Training", "Support"]),
         .testTarget(name: "DatasetFetchTests", dependencies: ["DatasetFetch", "Training", "Persistence", "Resources"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence"], swiftSettings: numericSettings),
-        .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence", "Support"], swiftSettings: numericSettings),
+        // Golden/: outputs captured before issue 9 (read from the source tree by GoldenOutputTests).
+        .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

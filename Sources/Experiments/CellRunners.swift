@@ -1,8 +1,8 @@
 import Foundation
 import Persistence
-import ResNets
 import Resources
 import SignalPropagation
+import Support
 import Training
 
 /// `simulate` cells: one (depth, initialization, seed) and a range of model indices, with
@@ -10,48 +10,10 @@ import Training
 /// the same settings (a model's weights depend only on seed, initialization, depth and its
 /// index), so a sweep split into cells reproduces a monolithic run.
 public enum SimulateCell {
-    /// The simulation of a cell (one depth, one initialization, `samples` models in total)
-    /// and the models it runs.
-    public static func spec(_ c: [String: String]) throws -> (spec: SimulationSpec, models: Range<Int>) {
-        var s = SimulationSpec()
-        s.variant = try ResidualVariant(parsing: c["model"] ?? "res3")
-        s.activation = try Activation(parsing: c["activation"] ?? "relu")
-        s.initializations = [try initialization(c)]
-        s.width = Int(c["width"] ?? "") ?? s.width
-        s.inputDimension = Int(c["input-dim"] ?? "") ?? s.inputDimension
-        s.outputDimension = Int(c["output-dim"] ?? "") ?? s.outputDimension
-        s.depths = [Int(c["depth"] ?? "") ?? 1000]
-        s.betas = (c["beta"] ?? "").split(separator: ",").compactMap { Double($0) }
-        s.samples = Int(c["samples"] ?? "") ?? s.samples
-        s.inputsPerModel = Int(c["inputs"] ?? "") ?? s.inputsPerModel
-        s.seed = UInt64(c["seed"] ?? "0") ?? 0
-        try s.validate()
-        let first = Int(c["model-first"] ?? "0") ?? 0
-        let count = Int(c["model-count"] ?? "") ?? s.samples
-        guard first >= 0, count >= 1, first + count <= s.samples else {
-            throw ConfigurationError(setting: "models-per-cell", "model range \(first)..<\(first + count) is outside 0..<\(s.samples)")
-        }
-        return (s, first..<(first + count))
-    }
-
-    static func initialization(_ c: [String: String]) throws -> Initialization {
-        let name = c["init"] ?? "iid-uniform"
-        if name == "fbm" {
-            guard let h = c["hurst"].flatMap(Double.init) else {
-                throw ConfigurationError(setting: "hurst", "init fbm needs a Hurst index")
-            }
-            let value = Initialization.fbm(hurst: h)
-            try value.validate()
-            return value
-        }
-        return try Initialization(parsing: name)
-    }
-
     /// Runs the cell's models on `threads` threads; records in model order, then β, then input.
-    public static func run(_ config: [String: String], threads: Int) throws -> [ProbeRecord] {
-        let (spec, models) = try spec(config)
+    public static func run(_ spec: SimulationSpec, models: Range<Int>, threads: Int) throws -> [ProbeRecord] {
         let simulator = try Simulator(spec: spec)
-        let perUnit = ParallelRunner.run(
+        let perUnit = WorkerPool.map(
             count: models.count, threads: threads,
             makeState: { Simulator.Workspace() },
             work: { i, workspace in simulator.run(unit: models.lowerBound + i, workspace: &workspace) })
@@ -61,46 +23,6 @@ public enum SimulateCell {
 
 /// `train` cells: one training run, in its own folder under the results folder.
 public enum TrainCell {
-    /// The training configuration of a cell.
-    public static func configuration(_ c: [String: String]) throws -> TrainingConfiguration {
-        let kind = OptimizerKind(rawValue: c["optimizer"] ?? "adam") ?? .adam
-        var optimizer = OptimizerSettings(kind: kind)
-        if kind == .sgd { optimizer.momentum = Double(c["momentum"] ?? "0.9") ?? 0.9 }
-        let bias: Bool?
-        switch c["residual-bias"] ?? "auto" {
-        case "on": bias = true
-        case "off": bias = false
-        default: bias = nil
-        }
-        let config = TrainingConfiguration(
-            dataset: c["dataset"] ?? "mnist",
-            model: try ResidualVariant(parsing: c["model"] ?? "res1"),
-            activation: try Activation(parsing: c["activation"] ?? "relu"),
-            width: Int(c["width"] ?? "") ?? 30,
-            depth: Int(c["depth"] ?? "") ?? 1000,
-            beta: Double(c["beta"] ?? "") ?? 0.5,
-            initialization: try SimulateCell.initialization(c),
-            residualBias: bias,
-            optimizer: optimizer,
-            learningRate: Double(c["lr"] ?? "") ?? 1e-3,
-            lrStep: Int(c["lr-step"] ?? "") ?? 5,
-            lrGamma: Double(c["lr-gamma"] ?? "") ?? 0.1,
-            epochs: Int(c["epochs"] ?? "") ?? 10,
-            batchSize: Int(c["batch-size"] ?? "") ?? 128,
-            seed: UInt64(c["seed"] ?? "0") ?? 0,
-            trainLimit: c["train-limit"].flatMap(Int.init),
-            testLimit: c["test-limit"].flatMap(Int.init),
-            columnBlocks: Int(c["column-blocks"] ?? "") ?? 2)
-        try config.validate()
-        if let entry = c["weight-entry"] {
-            let ij = entry.split(separator: ",").compactMap { Int($0) }
-            if ij.count != 2 || ij[0] >= config.width || ij[1] >= config.width {
-                throw ConfigurationError(setting: "weight-entry", "entry \(entry) is outside the \(config.width) × \(config.width) matrices")
-            }
-        }
-        return config
-    }
-
     /// The metrics a train cell records, in table column order.
     public static let metricNames = [
         "completed_epochs", "diverged", "test_accuracy", "test_loss", "train_accuracy", "train_loss",
@@ -117,34 +39,17 @@ public enum TrainCell {
         public var weightPath: WeightPath?
     }
 
-    public struct WeightPath: Codable, Equatable, Sendable {
-        public var i: Int
-        public var j: Int
-        public var trained: [Double]
-        public var initial: [Double]?
-    }
-
-    /// Trains a cell in `directory` (resuming from its checkpoint when there is one).
-    public static func run(_ cellConfig: [String: String], dataDirectory: String?, directory: String, threads: Int,
+    /// Trains a cell in `directory` through ``TrainingRun`` (resuming from its checkpoint when
+    /// there is one), with the data set from `datasets`.
+    public static func run(_ config: TrainingConfiguration, dataDirectory: String?, directory: String, threads: Int,
                            datasets: DatasetCache) throws -> Outcome {
-        let config = try configuration(cellConfig)
         guard let dataDirectory else {
             throw ConfigurationError(setting: "data-dir", "train cells need a data-dir setting (in the spec, or --set data-dir=…)")
         }
-        let kind = try DatasetKind(parsing: config.dataset)
-        let sets = try datasets.load(kind, directory: dataDirectory)
-        let entry = cellConfig["weight-entry"].map { $0.split(separator: ",").compactMap { Int($0) } }
         let started = Date()
-        let metrics = try TrainingRun.run(configuration: config, train: sets.train, test: sets.test, directory: directory,
-                                          threads: threads) { session in
-            guard let entry else { return nil }
-            // The initial model is drawn again from the seed (also when the run was resumed).
-            let trainer = session.trainer
-            return WeightPath(i: entry[0], j: entry[1], trained: weightEntry(trainer.parameters, entry[0], entry[1]),
-                              initial: weightEntry(trainer.initialParameters, entry[0], entry[1]))
-        }
+        let doc = try TrainingRun.run(config, in: directory, resume: true, threads: threads,
+                                      loadData: { try datasets.load(config.dataset, directory: dataDirectory) })
         var values: [String: Double] = [:]
-        let doc = metrics.document
         let final = doc.final
         values["completed_epochs"] = Double(doc.completedEpochs)
         values["diverged"] = doc.diverged ? 1 : 0
@@ -159,18 +64,17 @@ public enum TrainCell {
         values["v_hurst_final"] = doc.regularity.final["V"]?.hurstIncrements ?? .nan
         values["parameters"] = Double(doc.parameterCount)
         values["seconds"] = doc.epochs.isEmpty ? Date().timeIntervalSince(started) : doc.epochs.map(\.seconds).reduce(0, +)
-        return Outcome(metrics: values, weightPath: metrics.weightPath)
+        return Outcome(metrics: values, weightPath: doc.weightPath)
     }
 
     /// Loads (into `datasets`) every dataset the train `cells` use, so that a wrong or missing
     /// data folder stops the sweep up front: a `SpecError` keyed `settings.data-dir` naming the
-    /// folder and the loader's message. Cells whose dataset name does not parse are left to
-    /// fail on their own.
+    /// folder and the loader's message.
     public static func loadDatasets(for cells: [Cell], dataDirectory: String?, datasets: DatasetCache, source: String) throws {
         var kinds: [DatasetKind] = []
-        for cell in cells where cell.command == .train {
-            guard let kind = try? DatasetKind(parsing: cell.config["dataset"] ?? "mnist") else { continue }
-            if !kinds.contains(kind) { kinds.append(kind) }
+        for cell in cells {
+            guard case .train(let config) = cell.spec else { continue }
+            if !kinds.contains(config.dataset) { kinds.append(config.dataset) }
         }
         guard !kinds.isEmpty else { return }
         guard let dataDirectory else {
@@ -185,31 +89,6 @@ public enum TrainCell {
                                 "cannot load \(kind.rawValue) from \(dataDirectory): \(error)")
             }
         }
-    }
-
-    static func weightEntry(_ p: ResNetParameters<Float>, _ i: Int, _ j: Int) -> [Double] {
-        let d = p.configuration.width
-        return (0..<p.configuration.depth).map { k in Double(p.v[k * d * d + i * d + j]) }
-    }
-}
-
-/// The training run of one cell, through the same library calls as `resnet-scaling train`
-/// (`TrainingSession` on the run folder with resume, then `run`). A thin wrapper: the
-/// Training module has no single "run in a folder" function yet.
-public enum TrainingRun {
-    public struct Result {
-        public var document: MetricsDocument
-        public var weightPath: TrainCell.WeightPath?
-    }
-
-    public static func run(configuration: TrainingConfiguration, train: Dataset, test: Dataset, directory: String,
-                           threads: Int,
-                           finished: (TrainingSession) throws -> TrainCell.WeightPath? = { _ in nil }) throws -> Result {
-        let session = try TrainingSession(configuration: configuration, train: train, test: test, directory: directory,
-                                          resume: true, threads: threads)
-        defer { session.close() }
-        let document = try session.run()
-        return Result(document: document, weightPath: try finished(session))
     }
 }
 

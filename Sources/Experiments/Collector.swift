@@ -1,6 +1,7 @@
 import Foundation
-import ResNets
 import SignalPropagation
+import Support
+import Training
 
 /// How complete a results folder is, relative to the cells of its manifest.
 public struct CollectSummary: Equatable, Sendable {
@@ -36,22 +37,32 @@ public struct CollectedTable: Sendable {
     /// Cells whose record cannot be read: the warning to show for each (see
     /// `ResultStore.unreadableWarning`), in cell order.
     public var unreadable: [(id: String, warning: String)]
-    /// Train cells with `weight-entry`: label and path, in cell order (figure 8).
-    public var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)]
+    /// Train cells with `weight-entry`: their settings (canonical text by name) and path, in
+    /// cell order (figure 8).
+    public var weightPaths: [(settings: [String: String], path: WeightPath)]
 
     public var csv: String { CSV.document(header: header, rows: rows) }
 }
 
+/// The columns of a results folder's table come from the command's settings table: `cell_id`,
+/// every identity setting in table order (dashes as underscores; for simulate, β moves to
+/// the per-row part), then the per-row values and the metrics.
 public enum Collector {
-    /// The simulate table's columns (configuration, then per-row values and metrics).
-    public static let simulateColumns = [
-        "cell_id", "seed", "model", "activation", "init", "hurst", "bandwidth", "width", "input_dim", "output_dim", "samples",
-        "inputs", "depth", "beta", "model_index", "input_index", "h_ratio", "h_diff", "grad_ratio", "grad_diff",
-    ]
+    /// The per-row columns of a simulate table (after the configuration).
+    public static let simulateRowColumns = ["beta", "model_index", "input_index", "h_ratio", "h_diff", "grad_ratio", "grad_diff"]
 
-    /// Train configuration columns: the identity settings (dashes as underscores).
-    static var trainConfigKeys: [String] {
-        SettingSchema.descriptors(for: .train).filter { $0.identity && $0.name != "weight-entry" }.map(\.name)
+    /// The configuration columns of `command`'s table, as setting names.
+    public static func configurationSettings(_ command: SweepCommand) -> [String] {
+        command.settings.filter { $0.identity && $0.axis != .inside }.map(\.name)
+    }
+
+    /// The table's header for `command`.
+    public static func header(_ command: SweepCommand) -> [String] {
+        let configuration = ["cell_id"] + configurationSettings(command).map { $0.replacingOccurrences(of: "-", with: "_") }
+        switch command {
+        case .simulate: return configuration + simulateRowColumns
+        case .train: return configuration + TrainCell.metricNames
+        }
     }
 
     public static func collect(_ store: ResultStore) throws -> CollectedTable {
@@ -62,13 +73,9 @@ public enum Collector {
         var summary = CollectSummary()
         var failures: [(id: String, error: String)] = []
         var unreadable: [(id: String, warning: String)] = []
-        var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)] = []
+        var weightPaths: [(settings: [String: String], path: WeightPath)] = []
         var rows: [[String]] = []
-        let header: [String]
-        switch manifest.command {
-        case .simulate: header = simulateColumns
-        case .train: header = ["cell_id"] + trainConfigKeys.map { $0.replacingOccurrences(of: "-", with: "_") } + TrainCell.metricNames
-        }
+        let names = configurationSettings(manifest.command)
         for cell in manifest.cells {
             if let reason = unreadableRecords[cell.id] {
                 summary.unreadable += 1
@@ -82,40 +89,29 @@ public enum Collector {
                 continue
             }
             summary.done += 1
+            let texts = cell.texts
+            let prefix = [cell.id] + names.map { texts[$0] ?? "" }
             switch manifest.command {
             case .simulate:
-                rows += simulateRows(cell: cell, record: record)
-            case .train:
-                let c = cell.config
-                var row = [cell.id] + trainConfigKeys.map { c[$0] ?? "" }
-                row += TrainCell.metricNames.map { name in
-                    guard let v = record.metrics?[name] else { return "" }
-                    return TrainCell.integerMetrics.contains(name) ? integerText(v) : ResultTables.csvNumber(v)
+                rows += (record.rows ?? []).map { row in
+                    // A record edited or damaged by hand must not crash the table: missing values read as nan.
+                    let r = row + [Double](repeating: .nan, count: max(0, CellRecord.rowColumns.count - row.count))
+                    return prefix + [NumberFormat.shortest(r[0]), integerText(r[1]), integerText(r[2])] + r[3..<7].map(NumberFormat.shortest)
                 }
-                rows.append(row)
-                if let path = record.weightPath { weightPaths.append((c, path)) }
+            case .train:
+                rows.append(prefix + TrainCell.metricNames.map { name in
+                    guard let v = record.metrics?[name] else { return "" }
+                    return TrainCell.integerMetrics.contains(name) ? integerText(v) : NumberFormat.shortest(v)
+                })
+                if let path = record.weightPath { weightPaths.append((texts, path)) }
             }
         }
-        return CollectedTable(command: manifest.command, header: header, rows: rows, summary: summary, failures: failures,
-                              unreadable: unreadable, weightPaths: weightPaths)
-    }
-
-    static func simulateRows(cell: Cell, record: CellRecord) -> [[String]] {
-        let c = cell.config
-        let initialization = (try? SimulateCell.initialization(c)) ?? .iidUniform
-        let prefix = [cell.id, c["seed"] ?? "0", c["model"] ?? "", c["activation"] ?? "", initialization.family,
-                      initialization.hurst.map(ResultTables.csvNumber) ?? "", initialization.bandwidth.map(ResultTables.csvNumber) ?? "",
-                      c["width"] ?? "", c["input-dim"] ?? "", c["output-dim"] ?? "", c["samples"] ?? "", c["inputs"] ?? "",
-                      c["depth"] ?? ""]
-        return (record.rows ?? []).map { row in
-            // A record edited or damaged by hand must not crash the table: missing values read as nan.
-            let r = row + [Double](repeating: .nan, count: max(0, CellRecord.rowColumns.count - row.count))
-            return prefix + [ResultTables.csvNumber(r[0]), integerText(r[1]), integerText(r[2])] + r[3..<7].map(ResultTables.csvNumber)
-        }
+        return CollectedTable(command: manifest.command, header: header(manifest.command), rows: rows, summary: summary,
+                              failures: failures, unreadable: unreadable, weightPaths: weightPaths)
     }
 
     /// An integer value as an integer, anything else (1e308, nan, 0.5) as a number.
-    static func integerText(_ v: Double) -> String { Int(exactly: v).map(String.init) ?? ResultTables.csvNumber(v) }
+    static func integerText(_ v: Double) -> String { Int(exactly: v).map(String.init) ?? NumberFormat.shortest(v) }
 }
 
 /// Minimal RFC 4180 CSV: fields with a comma, quote or newline are quoted.

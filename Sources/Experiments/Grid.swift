@@ -1,44 +1,9 @@
 import Foundation
 import Persistence
-import ResNets
 import Resources
 import SignalPropagation
+import Support
 import Training
-
-/// One unit of a sweep: one training run, or (for `simulate`) one (depth, initialization,
-/// seed, range of model indices) with every β and input inside.
-public struct Cell: Codable, Equatable, Sendable {
-    /// Position in the expanded grid (shards take every n-th position).
-    public var index: Int
-    /// Stable id: the first 128 bits of SHA-256 of the canonical configuration (hex).
-    public var id: String
-    public var command: SweepCommand
-    /// The full configuration (every identity setting, defaults included) as canonical text.
-    public var config: [String: String]
-
-    public init(index: Int, command: SweepCommand, config: [String: String]) {
-        self.index = index
-        self.command = command
-        self.config = config
-        self.id = Cell.id(command: command, config: config)
-    }
-
-    /// The text that is hashed: a format tag, the command and `key=value` lines in key order.
-    public static func canonicalText(command: SweepCommand, config: [String: String]) -> String {
-        var text = "resnet-scaling sweep cell v1\ncommand=\(command.rawValue)\n"
-        for key in config.keys.sorted() { text += "\(key)=\(config[key]!)\n" }
-        return text
-    }
-
-    public static func id(command: SweepCommand, config: [String: String]) -> String {
-        String(SHA256.hex(canonicalText(command: command, config: config)).prefix(32))
-    }
-
-    /// A short label for logs: the values of the given axes.
-    public func label(axes: [String]) -> String {
-        axes.compactMap { name in config[name].map { "\(name)=\($0)" } }.joined(separator: " ")
-    }
-}
 
 /// A shard `i/n`: every n-th cell starting at position i (0-based, so Slurm's
 /// `$SLURM_ARRAY_TASK_ID` with `--array=0-(n-1)` can be used as is).
@@ -72,20 +37,27 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(index)/\(count)" }
 }
 
-/// A spec expanded into its cells, in a stable order: the Cartesian product of the axes in
-/// the order the file lists them (first axis outermost); for `simulate`, β stays inside the
-/// cells and the models of a (depth, initialization) may be split (`models-per-cell`).
+/// A spec expanded into its cells, in a stable order: the Cartesian product of the cell
+/// axes (first outermost) — a list setting given several values at once (simulate's default
+/// depths, `depth: 10,20`) first, in table order, then the spec's axes in file order; for
+/// `simulate`, β stays inside the cells and the models of a (depth, initialization) may be
+/// split (`models-per-cell`).
 public struct SweepPlan: Sendable {
     public let spec: SweepSpec
     public let cells: [Cell]
+    /// Threads per cell given by the spec (`threads`), if any.
+    public let threads: Int?
+    /// The dataset folder given by the spec (`data-dir`), if any.
+    public let dataDirectory: String?
 
     /// The most cells a plan materializes unless told otherwise (`sweep --max-cells`): a
     /// million cells already take seconds to expand and validate and ~1 GB to hold.
     public static let defaultMaximumCells = 1_000_000
 
-    /// Expands `spec` into its cells. The cells are counted first: a grid of more than
-    /// `maximumCells` is refused with ``ResourceError/count(subject:count:maximum:hint:)``
-    /// before any is made.
+    /// Expands `spec` into its cells, each validated by the command's settings table (errors
+    /// name the setting's place in the spec and the cell). The cells are counted first: a
+    /// grid of more than `maximumCells` is refused with
+    /// ``ResourceError/count(subject:count:maximum:hint:)`` before any is made.
     public init(spec: SweepSpec, maximumCells: Int = SweepPlan.defaultMaximumCells) throws {
         self.spec = spec
         let count = Self.cellCount(spec)
@@ -93,115 +65,99 @@ public struct SweepPlan: Sendable {
             throw ResourceError.count(subject: "\(spec.source): the grid's cells", count: count, maximum: maximumCells,
                                       hint: "use --max-cells to allow more")
         }
-        var base: [String: String] = [:]
-        for d in SettingSchema.descriptors(for: spec.command) where d.identity {
-            if let v = spec.settings[d.name] ?? d.defaultValue { base[d.name] = v }
-        }
-        var axes = spec.axes
-        if spec.command == .simulate {
-            // One model serves every β: β is never split into cells.
-            base["beta"] = spec.allValues("beta").joined(separator: ",")
-            axes.removeAll { $0.name == "beta" }
-        }
-        var configs: [[String: String]] = [base]
-        for axis in axes {
-            configs = configs.flatMap { config in
-                axis.values.map { value in
-                    var c = config
-                    c[axis.name] = value
-                    return c
-                }
-            }
-        }
+        threads = spec.settings["threads"].flatMap(Int.init)
+        dataDirectory = spec.settings["data-dir"]
+        let axes = Self.cellAxes(spec)
         var cells: [Cell] = []
         var seen: [String: Int] = [:]
-        for var config in configs {
-            if let initialization = config["init"], initialization.hasPrefix("fbm:") {
-                config["init"] = "fbm"
-                config["hurst"] = String(initialization.dropFirst(4))
-            }
-            var expanded = [config]
-            if spec.command == .simulate {
-                let samples = Int(config["samples"]!)!
-                let per = config["models-per-cell"].flatMap(Int.init) ?? samples
-                config["models-per-cell"] = nil
-                expanded = stride(from: 0, to: samples, by: per).map { first in
-                    var c = config
-                    c["model-first"] = String(first)
-                    c["model-count"] = String(min(per, samples - first))
-                    return c
-                }
-            }
-            for c in expanded {
-                let cell = Cell(index: cells.count, command: spec.command, config: c)
+        var position = [Int](repeating: 0, count: axes.count)
+        // Odometer over the axes, the last one fastest.
+        repeat {
+            var texts = spec.settings
+            for (a, axis) in axes.enumerated() { texts[axis.name] = axis.values[position[a]] }
+            for cellSpec in try Self.cellSpecs(spec, texts, label: { Self.label(axes, position) }) {
+                let cell = Cell(index: cells.count, spec: cellSpec)
                 if let other = seen[cell.id] {
                     throw SpecError(source: spec.source, key: "axes", "cells \(other) and \(cells.count) have the same configuration (an axis repeats a value)")
                 }
                 seen[cell.id] = cells.count
                 cells.append(cell)
             }
-        }
-        // Validate every distinct configuration once (errors name the setting).
-        for cell in cells {
-            do {
-                switch spec.command {
-                case .simulate: _ = try SimulateCell.spec(cell.config)
-                case .train: _ = try TrainCell.configuration(cell.config)
-                }
-            } catch let e as ConfigurationError {
-                let key = spec.axes.contains(where: { $0.name == e.setting }) ? "axes.\(e.setting)"
-                    : (spec.settings[e.setting] != nil ? "settings.\(e.setting)" : e.setting)
-                throw SpecError(source: spec.source, key: key, "\(e.message) (cell \(cell.label(axes: spec.axes.map(\.name))))")
-            }
-        }
+        } while Self.advance(&position, axes)
         self.cells = cells
     }
 
+    /// The axes cells are made from: the settings with several values (see the type).
+    static func cellAxes(_ spec: SweepSpec) -> [SweepSpec.Axis] {
+        let implicit = spec.command.settings.filter { setting in
+            setting.isList && setting.axis == .cells && !spec.axes.contains { $0.name == setting.name }
+        }.map { SweepSpec.Axis(name: $0.name, values: spec.cellValues($0)) }.filter { $0.values.count > 1 }
+        return implicit + spec.axes.filter { spec.command.setting($0.name)?.axis == .cells }
+    }
+
+    private static func advance(_ position: inout [Int], _ axes: [SweepSpec.Axis]) -> Bool {
+        for a in axes.indices.reversed() {
+            position[a] += 1
+            if position[a] < axes[a].values.count { return true }
+            position[a] = 0
+        }
+        return false
+    }
+
+    private static func label(_ axes: [SweepSpec.Axis], _ position: [Int]) -> String {
+        zip(axes, position).map { "\($0.name)=\($0.values[$1])" }.joined(separator: " ")
+    }
+
+    /// The cells of one point of the grid: its settings (`texts`) applied to the command's
+    /// defaults in table order and validated; a simulate point's models split by `models-per-cell`.
+    static func cellSpecs(_ spec: SweepSpec, _ texts: [String: String], label: () -> String) throws -> [CellSpec] {
+        do {
+            switch spec.command {
+            case .simulate:
+                let simulation = try SimulateRequest.settings.spec(texts).spec
+                let samples = simulation.samples, per = spec.modelsPerCell ?? samples
+                return stride(from: 0, to: samples, by: per).map { first in
+                    .simulate(simulation, models: first..<min(samples, Saturating.sum(first, per)))
+                }
+            case .train:
+                return [.train(try TrainRequest.settings.spec(texts).configuration)]
+            }
+        } catch let e as SettingError {
+            let where_ = label(), key = e.setting.isEmpty ? "" : spec.keyPath(e.setting)
+            throw SpecError(source: spec.source, key: key, e.detail + (where_.isEmpty ? "" : " (cell \(where_))"), line: spec.lines[key])
+        }
+    }
+
     /// The number of cells `spec` expands to (saturating at `Int.max`), computed from the axes'
-    /// lengths without expanding them: the product of the axes (β stays inside simulate cells)
-    /// times, for simulate, the cells each (samples, models-per-cell) pair splits into.
+    /// lengths without expanding them: the product of the cell axes times, for simulate, the
+    /// cells each number of samples splits into.
     public static func cellCount(_ spec: SweepSpec) -> Int {
-        let split = ["samples", "models-per-cell"]
         var count = 1
-        for axis in spec.axes where !(spec.command == .simulate && (axis.name == "beta" || split.contains(axis.name))) {
+        for axis in cellAxes(spec) where !(spec.command == .simulate && axis.name == "samples") {
             count = Saturating.product(count, axis.values.count)
         }
-        guard spec.command == .simulate else { return count }
-        let samples = spec.allValues("samples").compactMap { Int($0) }
-        let perCell = spec.allValues("models-per-cell").compactMap { Int($0) }
-        let pairs = Saturating.product(samples.count, max(perCell.count, 1))
-        // Every pair gives at least one cell: past 10⁸ pairs their product is a lower bound enough
-        // to refuse the grid (adding them up would take seconds).
-        guard pairs <= defaultMaximumCells * 100 else { return Saturating.product(count, pairs) }
+        guard spec.command == .simulate, let samplesSetting = spec.command.setting("samples") else { return count }
         var splits = 0
-        for s in samples {
-            if perCell.isEmpty { splits = Saturating.sum(splits, 1) }
-            for p in perCell where p >= 1 { splits = Saturating.sum(splits, Saturating.ceilingDivision(s, p)) }
+        for text in spec.cellValues(samplesSetting) {
+            guard let samples = Int(text) else { continue }
+            splits = Saturating.sum(splits, spec.modelsPerCell.map { Saturating.ceilingDivision(samples, $0) } ?? 1)
         }
-        return Saturating.product(count, splits)
+        return Saturating.product(count, max(splits, 1))
     }
 
     /// The cells of a shard.
     public func cells(in shard: Shard) -> [Cell] { cells.filter(shard.contains) }
 
-    /// Names of the axes that vary between cells (for labels and tables).
+    /// Names of the axes that vary between cells (for labels and tables); `models` when a
+    /// simulate run is split.
     public var axisNames: [String] {
-        var names = spec.axes.map(\.name).filter { !(spec.command == .simulate && $0 == "beta") }
-        if spec.command == .simulate, cells.contains(where: { $0.config["model-first"] != "0" }) { names.append("model-first") }
+        var names = Self.cellAxes(spec).map(\.name)
+        if spec.command == .simulate, cells.contains(where: { $0.spec.models?.lowerBound != 0 }) { names.append("models") }
         return names
     }
 
     /// A hash of every cell id: two plans with the same fingerprint have the same cells.
     public var fingerprint: String {
         String(SHA256.hex(cells.map(\.id).joined(separator: "\n")).prefix(32))
-    }
-
-    /// Settings that do not change the numbers (where the data is, threads), as given.
-    public var execution: [String: String] {
-        var result: [String: String] = [:]
-        for d in SettingSchema.descriptors(for: spec.command) where !d.identity {
-            if let v = spec.settings[d.name] { result[d.name] = v }
-        }
-        return result
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Persistence
+import Support
+import Training
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -15,12 +17,23 @@ public struct CellRecord: Codable, Equatable, Sendable {
         case failed
     }
 
-    public var format = 1
+    /// The format of records and manifests this version writes and reads. Format 1 (before
+    /// the settings were declared once) kept configurations as text and hashed another
+    /// canonical form; its folders are refused (see ``ResultStore/manifest()``).
+    public static let currentFormat = 2
+
+    public var format = CellRecord.currentFormat
+    /// The version of the tool that ran the cell.
+    public var toolVersion = ToolVersion.current
     public var cellID: String
     public var index: Int
     public var command: SweepCommand
     public var status: Status
-    public var config: [String: String]
+    /// The cell's settings as typed values (numbers as numbers, booleans as booleans, the
+    /// residual bias as used), as in the manifest.
+    public var settings: [String: JSONValue]
+    /// Simulate cells: the model indices `[first, end)`.
+    public var models: [Int]?
     /// The error of a failed cell.
     public var error: String?
     public var host: String
@@ -33,21 +46,43 @@ public struct CellRecord: Codable, Equatable, Sendable {
     /// h_ratio, h_diff, grad_ratio, grad_diff.
     public var rows: [[Double]]?
     /// Train cells with `weight-entry`: V_k[i, j] against k.
-    public var weightPath: TrainCell.WeightPath?
+    public var weightPath: WeightPath?
+
+    public init(cell: Cell, status: Status, host: String, pid: Int32, started: String, seconds: Double) {
+        cellID = cell.id
+        index = cell.index
+        command = cell.command
+        self.status = status
+        settings = cell.spec.settings
+        models = cell.spec.models.map { [$0.lowerBound, $0.upperBound] }
+        self.host = host
+        self.pid = pid
+        self.started = started
+        self.seconds = seconds
+    }
 
     enum CodingKeys: String, CodingKey {
-        case format, cellID = "cell_id", index, command, status, config, error, host, pid, started, seconds, metrics, rows
-        case weightPath = "weight_path"
+        case format, toolVersion = "tool_version", cellID = "cell_id", index, command, status, settings, models, error, host, pid
+        case started, seconds, metrics, rows, weightPath = "weight_path"
     }
 
     public static let rowColumns = ["beta", "model_index", "input_index", "h_ratio", "h_diff", "grad_ratio", "grad_diff"]
 }
 
+/// The `format` of a record or manifest, read before the rest.
+private struct FormatProbe: Decodable { var format: Int? }
+
 /// What a sweep stores about itself at sweep time (`sweep.json`): the spec it came from and
 /// every cell, so that `collect` can count the missing ones and a later sweep into the same
 /// folder can check that it is the same grid.
 public struct SweepManifest: Codable, Equatable, Sendable {
-    public var format = 1
+    enum CodingKeys: String, CodingKey {
+        case format, toolVersion = "tool_version", command, spec, description, fingerprint, axes, cells
+    }
+
+    public var format = CellRecord.currentFormat
+    /// The version of the tool that registered the sweep.
+    public var toolVersion = ToolVersion.current
     public var command: SweepCommand
     public var spec: String
     public var description: String
@@ -137,6 +172,14 @@ public final class ResultStore: @unchecked Sendable {
         do { data = try InputFile.read(manifestPath) } catch let e as InputFileError {
             throw SpecError(source: manifestPath, key: "", "unreadable sweep manifest: \(e.reason)")
         }
+        let format = (try? RecordJSON.decoder.decode(FormatProbe.self, from: data))?.format
+        if let format, format != CellRecord.currentFormat {
+            // Its cell ids hash another canonical form: read as this format, every cell would
+            // look missing and be run again beside the old records.
+            throw SpecError(source: "--results", key: "",
+                            "'\(directory)' holds the results of an earlier version of resnet-scaling (results format \(format); " +
+                            "this version reads format \(CellRecord.currentFormat), whose cell ids differ): use a new results folder")
+        }
         do { return try RecordJSON.decoder.decode(SweepManifest.self, from: data) } catch {
             throw SpecError(source: manifestPath, key: "", "unreadable sweep manifest: \(error)")
         }
@@ -194,6 +237,9 @@ public final class ResultStore: @unchecked Sendable {
             return .unreadable(reason: "\(error)")
         }
         guard !data.isEmpty else { return .unreadable(reason: "the file is empty") }
+        if let format = (try? RecordJSON.decoder.decode(FormatProbe.self, from: data))?.format, format != CellRecord.currentFormat {
+            return .unreadable(reason: "it was written by another version of resnet-scaling (record format \(format), not \(CellRecord.currentFormat))")
+        }
         let record: CellRecord
         do { record = try RecordJSON.decoder.decode(CellRecord.self, from: data) } catch let e as DecodingError {
             return .unreadable(reason: RecordJSON.describe(e) + " (\(data.count) bytes)")

@@ -10,20 +10,16 @@ extension SweepPlan {
     /// models (`SimulationSpec.estimatedBytes`), a train cell's run
     /// (`TrainingConfiguration.estimatedBytes`) on the example counts `examples` gives for
     /// its data set (1 and 1 when unknown: the part that does not depend on the data).
-    /// Cells whose configuration does not parse count 0 (they fail on their own).
     public static func estimatedBytes(_ cell: Cell, threads: Int,
                                       examples: (DatasetKind) -> (train: Int, test: Int)? = { _ in nil }) -> Int {
-        switch cell.command {
-        case .simulate:
-            guard let (spec, models) = try? SimulateCell.spec(cell.config) else { return 0 }
+        switch cell.spec {
+        case .simulate(let spec, let models):
             return spec.estimatedBytes(threads: threads, models: models.count)
-        case .train:
-            guard let config = try? TrainCell.configuration(cell.config),
-                  let kind = try? DatasetKind(parsing: config.dataset) else { return 0 }
-            let counts = examples(kind) ?? (1, 1)
+        case .train(let config):
+            let counts = examples(config.dataset) ?? (1, 1)
             let train = min(counts.train, config.trainLimit ?? Int.max), test = min(counts.test, config.testLimit ?? Int.max)
-            return config.estimatedBytes(features: kind.shape.features, classes: kind.shape.classes, trainExamples: train,
-                                         testExamples: test, threads: threads)
+            return config.estimatedBytes(features: config.dataset.shape.features, classes: config.dataset.shape.classes,
+                                         trainExamples: train, testExamples: test, threads: threads)
         }
     }
 

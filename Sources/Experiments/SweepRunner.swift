@@ -1,14 +1,16 @@
 import Foundation
 import Resources
 import SignalPropagation
+import Support
+import Training
 
 /// What a cell produced.
 public struct CellOutput: Sendable {
     public var metrics: [String: Double]?
     public var rows: [[Double]]?
-    public var weightPath: TrainCell.WeightPath?
+    public var weightPath: WeightPath?
 
-    public init(metrics: [String: Double]? = nil, rows: [[Double]]? = nil, weightPath: TrainCell.WeightPath? = nil) {
+    public init(metrics: [String: Double]? = nil, rows: [[Double]]? = nil, weightPath: WeightPath? = nil) {
         self.metrics = metrics
         self.rows = rows
         self.weightPath = weightPath
@@ -89,7 +91,7 @@ public final class SweepRunner: @unchecked Sendable {
             self.prepare = nil
         } else {
             let datasets = DatasetCache(memoryLimit: options.memoryLimit)
-            let dataDirectory = plan.execution["data-dir"]
+            let dataDirectory = plan.dataDirectory
             let source = plan.spec.source
             let threads = SweepRunner.threadsPerCell(plan: plan, options: options)
             self.prepare = { cells in
@@ -99,15 +101,15 @@ public final class SweepRunner: @unchecked Sendable {
                                      held: datasets.bytes, examples: datasets.counts)
             }
             self.execute = { cell, threads in
-                switch cell.command {
-                case .simulate:
-                    let records = try SimulateCell.run(cell.config, threads: threads)
+                switch cell.spec {
+                case .simulate(let spec, let models):
+                    let records = try SimulateCell.run(spec, models: models, threads: threads)
                     return CellOutput(rows: records.map { r in
                         [r.beta, Double(r.modelIndex), Double(r.inputIndex), r.metrics.hRatio, r.metrics.hDiff,
                          r.metrics.gradRatio, r.metrics.gradDiff]
                     })
-                case .train:
-                    let outcome = try TrainCell.run(cell.config, dataDirectory: dataDirectory, directory: store.runDirectory(cell.id),
+                case .train(let config):
+                    let outcome = try TrainCell.run(config, dataDirectory: dataDirectory, directory: store.runDirectory(cell.id),
                                                     threads: threads, datasets: datasets)
                     return CellOutput(metrics: outcome.metrics, weightPath: outcome.weightPath)
                 }
@@ -121,7 +123,7 @@ public final class SweepRunner: @unchecked Sendable {
     /// Threads per cell: `options.threads`, else the spec's `threads`, else cores / workers.
     public static func threadsPerCell(plan: SweepPlan, options: SweepOptions) -> Int {
         if let t = options.threads { return t }
-        if let t = plan.execution["threads"].flatMap(Int.init) { return t }
+        if let t = plan.threads { return t }
         return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, options.workers))
     }
 
@@ -143,28 +145,24 @@ public final class SweepRunner: @unchecked Sendable {
         report = SweepReport()
         report.cells = cells.count
         report.unreadable = unreadable
-        var next = 0
         var firstError: Error?
-        let workers = max(1, min(options.workers, max(cells.count, 1)))
         let threads = threadsPerCell
         let axisNames = plan.axisNames
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                lock.lock()
-                guard next < cells.count, firstError == nil else { lock.unlock(); return }
-                let cell = cells[next]
-                next += 1
-                lock.unlock()
-                do {
-                    try self.process(cell, threads: threads, total: plan.cells.count, axisNames: axisNames)
-                } catch {
-                    // Store errors (unwritable folder…) stop the sweep; cell errors never get here.
-                    lock.lock()
-                    if firstError == nil { firstError = error }
-                    lock.unlock()
-                }
+        // Cells are handed out in order to `options.workers` threads of the one worker pool.
+        _ = WorkerPool.map(count: cells.count, threads: options.workers, makeState: { () }, work: { i, _ in
+            self.lock.lock()
+            let stop = firstError != nil
+            self.lock.unlock()
+            guard !stop else { return }
+            do {
+                try self.process(cells[i], threads: threads, total: self.plan.cells.count, axisNames: axisNames)
+            } catch {
+                // Store errors (unwritable folder…) stop the sweep; cell errors never get here.
+                self.lock.lock()
+                if firstError == nil { firstError = error }
+                self.lock.unlock()
             }
-        }
+        })
         if let firstError { throw firstError }
         return report
     }
@@ -198,9 +196,9 @@ public final class SweepRunner: @unchecked Sendable {
         let label = cell.label(axes: axisNames)
         log("cell \(cell.index + 1)/\(total) \(cell.id.prefix(12)) \(label): started")
         let started = Date()
-        var record = CellRecord(cellID: cell.id, index: cell.index, command: cell.command, status: .done, config: cell.config,
-                                error: nil, host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier,
-                                started: ISO8601DateFormatter().string(from: started), seconds: 0)
+        var record = CellRecord(cell: cell, status: .done, host: ProcessInfo.processInfo.hostName,
+                                pid: ProcessInfo.processInfo.processIdentifier, started: ISO8601DateFormatter().string(from: started),
+                                seconds: 0)
         do {
             let output = try execute(cell, threads)
             record.metrics = output.metrics

@@ -1,7 +1,7 @@
 import Foundation
 import Persistence
-import ResNets
 import SignalPropagation
+import Support
 import Yams
 
 /// A sweep as written in a YAML spec file:
@@ -19,19 +19,29 @@ import Yams
 ///   hurst: 0.1:0.9:10
 ///   beta: 0.1:0.9:10
 /// seed: 0                   # or a list: one cell per seed
+/// models-per-cell: 500      # simulate: split the models of a (depth, init) into cells of 500
 /// ```
 ///
-/// Every value is validated at load time; errors name the file, the key and the line.
+/// The keys under `settings:` and `axes:` are the settings of the command
+/// (``SimulateRequest/settings``, ``TrainRequest/settings``), parsed by the same declarations
+/// as its flags. Every value is validated at load time; errors name the file, the line and
+/// the key.
 public struct SweepSpec: Sendable, Equatable {
     public var source: String
     public var command: SweepCommand
     public var description: String
-    /// Fixed settings as canonical text.
+    /// Fixed settings as canonical text (a list setting may hold several values, `a,b,c`).
     public var settings: [String: String]
-    /// The axes in file order, each with its canonical values.
+    /// The axes in file order, each with its canonical values: one cell per value.
     public var axes: [Axis]
+    /// Simulate: the models of a (depth, initialization) are split into cells of this many
+    /// (nil: one cell). Sweep structure, not a setting of a run.
+    public var modelsPerCell: Int?
     /// The folder relative paths of the spec are resolved against.
     public var baseDirectory: String
+    /// The line of each key in the file (`settings.lr`, `axes.hurst`, `seed`), for messages
+    /// about a cell's settings together.
+    public var lines: [String: Int] = [:]
 
     public struct Axis: Sendable, Equatable, Codable {
         public var name: String
@@ -42,7 +52,7 @@ public struct SweepSpec: Sendable, Equatable {
         }
     }
 
-    static let topLevelKeys = ["command", "description", "settings", "axes", "seed"]
+    static let topLevelKeys = ["command", "description", "settings", "axes", "seed", "models-per-cell"]
 
     /// Loads and validates a spec file.
     public static func load(path: String) throws -> SweepSpec {
@@ -73,38 +83,45 @@ public struct SweepSpec: Sendable, Equatable {
             throw SpecError(source: source, key: key, "unknown key; accepted: \(topLevelKeys.joined(separator: ", "))",
                             line: node.line)
         }
-        guard let commandEntry = entries.first(where: { $0.0 == "command" })?.1.1 else {
+        func entry(_ key: String) -> Node? { entries.first(where: { $0.0 == key })?.1.1 }
+        guard let commandEntry = entry("command") else {
             throw SpecError(source: source, key: "command", "missing; expected simulate or train")
         }
         let commandText = try scalar(commandEntry, key: "command", source: source)
         guard let command = SweepCommand(rawValue: commandText.lowercased()) else {
             throw SpecError(source: source, key: "command", "expected simulate or train, got '\(commandText)'", line: commandEntry.line)
         }
-        var spec = SweepSpec(source: source, command: command, description: "", settings: [:], axes: [], baseDirectory: baseDirectory)
-        if let node = entries.first(where: { $0.0 == "description" })?.1.1 {
+        var spec = SweepSpec(source: source, command: command, description: "", settings: [:], axes: [], modelsPerCell: nil,
+                             baseDirectory: baseDirectory)
+        if let node = entry("description") {
             spec.description = try scalar(node, key: "description", source: source)
         }
-        if let node = entries.first(where: { $0.0 == "settings" })?.1.1 {
+        if let node = entry("settings") {
             guard case .mapping(let m) = node else {
                 throw SpecError(source: source, key: "settings", "expected a mapping of setting: value", line: node.line)
             }
             for (key, (_, value)) in try mappingEntries(m, path: "settings.", source: source) {
-                let d = try spec.descriptor(key, where: "settings.\(key)", line: value.line)
+                let setting = try spec.setting(key, where: "settings.\(key)", line: value.line)
                 if case .sequence = value {
                     throw SpecError(source: source, key: "settings.\(key)", "expected one value; put lists under axes", line: value.line)
                 }
                 let raw = try scalar(value, key: "settings.\(key)", source: source)
-                let values = try spec.values(raw, descriptor: d, key: "settings.\(key)", line: value.line, single: !(command == .simulate && key == "beta"))
+                let values = try spec.values(raw, of: setting, key: "settings.\(key)", line: value.line)
+                if values.count > 1 && !setting.isList {
+                    throw SpecError(source: source, key: "settings.\(key)", "expected one value, got '\(raw)'; put lists under axes",
+                                    line: value.line)
+                }
                 spec.settings[key] = values.joined(separator: ",")
+                spec.lines["settings.\(key)"] = value.line
             }
         }
-        if let node = entries.first(where: { $0.0 == "axes" })?.1.1 {
+        if let node = entry("axes") {
             guard case .mapping(let m) = node else {
                 throw SpecError(source: source, key: "axes", "expected a mapping of setting: values", line: node.line)
             }
             for (key, (_, value)) in try mappingEntries(m, path: "axes.", source: source) {
-                let d = try spec.descriptor(key, where: "axes.\(key)", line: value.line)
-                guard d.axis else {
+                let setting = try spec.setting(key, where: "axes.\(key)", line: value.line)
+                guard setting.axis != .none else {
                     throw SpecError(source: source, key: "axes.\(key)", "cannot be an axis; put it under settings", line: value.line)
                 }
                 if spec.settings[key] != nil {
@@ -115,39 +132,52 @@ public struct SweepSpec: Sendable, Equatable {
                 case .sequence(let items):
                     for (i, item) in items.enumerated() {
                         let raw = try scalar(item, key: "axes.\(key)[\(i)]", source: source)
-                        values += try spec.values(raw, descriptor: d, key: "axes.\(key)[\(i)]", line: item.line, single: true)
+                        let itemValues = try spec.values(raw, of: setting, key: "axes.\(key)[\(i)]", line: item.line)
+                        if itemValues.count > 1 {
+                            throw SpecError(source: source, key: "axes.\(key)[\(i)]", "expected one value, got '\(raw)'", line: item.line)
+                        }
+                        values += itemValues
                     }
                 default:
-                    let raw = try scalar(value, key: "axes.\(key)", source: source)
-                    values = try spec.values(raw, descriptor: d, key: "axes.\(key)", line: value.line, single: false)
+                    values = try spec.values(try scalar(value, key: "axes.\(key)", source: source), of: setting, key: "axes.\(key)",
+                                             line: value.line)
                 }
                 guard !values.isEmpty else { throw SpecError(source: source, key: "axes.\(key)", "needs at least one value", line: value.line) }
-                spec.axes.append(Axis(name: key, values: values))
+                if setting.axis == .inside {
+                    spec.settings[key] = values.joined(separator: ",")
+                } else {
+                    spec.axes.append(Axis(name: key, values: values))
+                }
+                spec.lines["axes.\(key)"] = value.line
             }
         }
-        if let node = entries.first(where: { $0.0 == "seed" })?.1.1 {
-            let d = SettingSchema.descriptor("seed", for: command)!
+        if let node = entry("seed") {
+            let setting = command.setting("seed")!
             var values: [String] = []
             if case .sequence(let items) = node {
                 for (i, item) in items.enumerated() {
-                    values += try spec.values(try scalar(item, key: "seed[\(i)]", source: source), descriptor: d, key: "seed[\(i)]",
-                                              line: item.line, single: true)
+                    values += try spec.values(try scalar(item, key: "seed[\(i)]", source: source), of: setting, key: "seed[\(i)]",
+                                              line: item.line)
                 }
             } else {
-                values = try spec.values(try scalar(node, key: "seed", source: source), descriptor: d, key: "seed", line: node.line, single: false)
+                values = try spec.values(try scalar(node, key: "seed", source: source), of: setting, key: "seed", line: node.line)
             }
             if spec.settings["seed"] != nil || spec.axes.contains(where: { $0.name == "seed" }) {
                 throw SpecError(source: source, key: "seed", "is given twice (top level and settings/axes)", line: node.line)
             }
-            if values.count == 1 { spec.settings["seed"] = values[0] } else { spec.axes.append(Axis(name: "seed", values: values)) }
+            spec.set(setting, values)
         }
-        try spec.validateCombinations()
+        if let node = entry("models-per-cell") {
+            let raw = try scalar(node, key: "models-per-cell", source: source)
+            spec.modelsPerCell = try spec.modelsPerCell(raw, line: node.line)
+        }
         return spec
     }
 
     /// Applies `--set key=value` overrides: a single value fixes the setting (replacing an
-    /// axis), several values (`a,b,c` or `start:stop:count`) make it an axis. Relative
-    /// paths are resolved against the current directory.
+    /// axis), several values (`a,b,c` or `start:stop:count`) make it an axis;
+    /// `models-per-cell=N` sets the split of simulate cells. Relative paths are resolved
+    /// against the current directory.
     public mutating func apply(overrides: [String]) throws {
         for item in overrides {
             guard let eq = item.firstIndex(of: "=") else {
@@ -155,79 +185,73 @@ public struct SweepSpec: Sendable, Equatable {
             }
             let key = String(item[..<eq]).trimmingCharacters(in: .whitespaces)
             var raw = String(item[item.index(after: eq)...])
-            guard let d = SettingSchema.descriptor(key, for: command) else {
-                throw SpecError(source: "--set", key: key, "unknown setting for \(command.rawValue); accepted: \(SettingSchema.descriptors(for: command).map(\.name).joined(separator: ", "))")
+            if key == "models-per-cell" {
+                do { modelsPerCell = try modelsPerCell(raw, line: nil) } catch let e as SpecError {
+                    throw SpecError(source: "--set", key: key, e.message)
+                }
+                continue
             }
-            if case .path = d.kind, !raw.isEmpty {
-                raw = URL(fileURLWithPath: raw, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)).standardizedFileURL.path
+            guard let setting = command.setting(key) else {
+                throw SpecError(source: "--set", key: key, "unknown setting for \(command.rawValue); accepted: \(Self.acceptedKeys(command))")
             }
-            let simulateBeta = command == .simulate && key == "beta"
+            if setting.isPath, !raw.isEmpty {
+                raw = URL(fileURLWithPath: raw, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
+                    .standardizedFileURL.path
+            }
             let values: [String]
-            do {
-                values = try self.values(raw, descriptor: d, key: key, line: nil, single: !d.axis)
-            } catch let e as SpecError {
+            do { values = try self.values(raw, of: setting, key: key, line: nil) } catch let e as SpecError {
                 throw SpecError(source: "--set", key: key, e.message)
             }
             axes.removeAll { $0.name == key }
             settings[key] = nil
-            if values.count == 1 || simulateBeta {
-                settings[key] = values.joined(separator: ",")
-            } else {
-                axes.append(Axis(name: key, values: values))
-            }
-        }
-        do { try validateCombinations() } catch let e as SpecError {
-            throw SpecError(source: "\(source) with --set", key: e.key, e.message)
+            set(setting, values)
         }
     }
 
     // MARK: Helpers
 
-    func descriptor(_ key: String, where path: String, line: Int?) throws -> SettingDescriptor {
-        guard let d = SettingSchema.descriptor(key, for: command) else {
-            let names = SettingSchema.descriptors(for: command).map(\.name).joined(separator: ", ")
-            throw SpecError(source: source, key: path, "unknown setting for \(command.rawValue); accepted: \(names)", line: line)
-        }
-        return d
-    }
-
-    /// Canonical values of one written value: a single value, or for numeric kinds a list
-    /// `a,b,c` / range `start:stop:count`, for names a list `a,b,c`.
-    func values(_ raw: String, descriptor d: SettingDescriptor, key: String, line: Int?, single: Bool) throws -> [String] {
-        let text = raw.trimmingCharacters(in: .whitespaces)
-        var pieces: [String]
-        if d.kind.isNumeric && !single && (text.contains(":") || text.contains(",")) {
-            do {
-                if case .positiveInt = d.kind {
-                    // As `simulate --depth`: a range is rounded to integers, duplicates removed.
-                    pieces = try AxisParser.positiveIntegers(text, flag: key).map(String.init)
-                } else {
-                    pieces = try AxisParser.values(text, flag: key).map(SettingKind.number)
-                }
-            } catch let e as ResNets.ConfigurationError {
-                throw SpecError(source: source, key: key, e.message, line: line)
-            }
-        } else if !single && !d.kind.isNumeric && text.contains(","), d.axis, !(isEntry(d.kind)) {
-            pieces = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    /// Stores the values of a setting: a fixed value, or an axis (one cell per value; the
+    /// values of an `.inside` setting are one list).
+    mutating func set(_ setting: SweepSetting, _ values: [String]) {
+        if values.count == 1 || setting.axis == .inside {
+            settings[setting.name] = values.joined(separator: ",")
         } else {
-            pieces = [text]
-        }
-        if single && pieces.count > 1 {
-            throw SpecError(source: source, key: key, "expected one value, got '\(raw)'", line: line)
-        }
-        return try pieces.map { piece in
-            switch d.kind.canonical(piece) {
-            case .success(let v):
-                if case .path = d.kind { return resolvePath(v) }
-                return v
-            case .failure(let m): throw SpecError(source: source, key: key, m.text, line: line)
-            }
+            axes.append(Axis(name: setting.name, values: values))
         }
     }
 
-    private func isEntry(_ kind: SettingKind) -> Bool {
-        if case .entry = kind { return true }
-        return false
+    static func acceptedKeys(_ command: SweepCommand) -> String {
+        (command.settings.map(\.name) + (command == .simulate ? ["models-per-cell"] : [])).joined(separator: ", ")
+    }
+
+    func setting(_ key: String, where path: String, line: Int?) throws -> SweepSetting {
+        guard let setting = command.setting(key) else {
+            throw SpecError(source: source, key: path, "unknown setting for \(command.rawValue); accepted: \(Self.acceptedKeys(command))",
+                            line: line)
+        }
+        return setting
+    }
+
+    /// The canonical values of one written value (a single value, a list `a,b,c`, a range
+    /// `start:stop:count`), parsed and checked by the setting's declaration.
+    func values(_ raw: String, of setting: SweepSetting, key: String, line: Int?) throws -> [String] {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        do {
+            let values = try setting.values(text)
+            return setting.isPath ? values.map(resolvePath) : values
+        } catch let m as SettingMessage {
+            throw SpecError(source: source, key: key, SettingError(setting: setting.name, m, value: text).detail, line: line)
+        }
+    }
+
+    func modelsPerCell(_ raw: String, line: Int?) throws -> Int {
+        guard let n = try? Int(settingText: raw), n >= 1 else {
+            throw SpecError(source: source, key: "models-per-cell", "must be a positive integer (got \(raw))", line: line)
+        }
+        guard command == .simulate else {
+            throw SpecError(source: source, key: "models-per-cell", "applies to simulate sweeps", line: line)
+        }
+        return n
     }
 
     func resolvePath(_ path: String) -> String {
@@ -235,29 +259,19 @@ public struct SweepSpec: Sendable, Equatable {
         return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: baseDirectory, isDirectory: true)).standardizedFileURL.path
     }
 
-    /// All values a setting takes: its axis, its fixed value, or its default.
-    public func allValues(_ name: String) -> [String] {
-        if let axis = axes.first(where: { $0.name == name }) { return axis.values }
-        if let v = settings[name] { return [v] }
-        return SettingSchema.descriptor(name, for: command)?.defaultValue.map { [$0] } ?? []
+    /// The values a setting takes, one per cell: its axis, else its fixed value or its default
+    /// split into its elements (a list setting such as simulate's depth gives one cell per
+    /// depth), else nothing (unset). An `.inside` setting gives its whole list as one value.
+    public func cellValues(_ setting: SweepSetting) -> [String] {
+        if let axis = axes.first(where: { $0.name == setting.name }) { return axis.values }
+        guard let text = settings[setting.name] ?? command.defaultText(setting.name) else { return [] }
+        guard setting.isList, setting.axis == .cells else { return [text] }
+        return (try? setting.values(text)) ?? [text]
     }
 
-    /// Checks that depend on several settings (e.g. fbm needs H).
-    func validateCombinations() throws {
-        let inits = allValues("init")
-        let hursts = allValues("hurst")
-        func keyPath(_ name: String) -> String {
-            axes.contains(where: { $0.name == name }) ? "axes.\(name)" : (settings[name] != nil ? "settings.\(name)" : name)
-        }
-        if !hursts.isEmpty && inits.contains(where: { $0 != "fbm" }) {
-            throw SpecError(source: source, key: keyPath("hurst"), "applies to init fbm (without :<H>), but init is \(inits.joined(separator: ", "))")
-        }
-        if hursts.isEmpty && inits.contains("fbm") {
-            throw SpecError(source: source, key: keyPath("init"), "fbm needs a Hurst index: a hurst setting or axis, or init fbm:<H>")
-        }
-        if command == .train, settings["data-dir"] == nil {
-            // Resolved at run time (a --set may supply it); nothing to check here.
-        }
+    /// Where a setting is given, for messages: `axes.depth`, `settings.lr`, or its name.
+    func keyPath(_ name: String) -> String {
+        axes.contains(where: { $0.name == name }) ? "axes.\(name)" : (settings[name] != nil ? "settings.\(name)" : name)
     }
 }
 

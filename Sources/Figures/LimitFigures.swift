@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import Plots
 import ResNets
@@ -52,7 +53,7 @@ public enum LimitFigures {
     /// The neural ODE limit: the Euler error against L.
     public static func odeFigure(_ result: ODELimitResult, options: ClaimOptions = ClaimOptions()) -> Figure {
         let s = result.spec
-        return Figure(title: "Neural ODE limit (res-3, smooth:\(formatCompact(s.lengthScale)), α = 1/L, d = \(s.width))",
+        return Figure(title: "Neural ODE limit (res-3, smooth:\(NumberFormat.text(s.lengthScale)), α = 1/L, d = \(s.width))",
                       columns: 1,
                       panels: [convergencePanel(result.rate(options: options), title: "Euler error against RK4 (\(s.refinement)× finer grid)", units: "models",
                                                 color: Palette.color(2))],

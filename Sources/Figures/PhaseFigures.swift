@@ -1,6 +1,6 @@
 import Plots
-import ResNets
 import SignalPropagation
+import Support
 
 /// Figure 7: the β × H phase diagram at initialization.
 public enum PhaseFigures {
@@ -42,7 +42,7 @@ public enum PathFigures {
     /// One panel per H: the paths t ↦ B^H_t on t = k/L, k = 0…L.
     public static func fbmFigure(hursts: [Double], paths: [[[Double]]], length: Int) -> Figure {
         let panels: [Panel] = zip(hursts, paths).map { hurst, group in
-            .path(PathPanel(title: "H = \(formatCompact(hurst))", xLabel: "t = k/L", yLabel: "B^H_t",
+            .path(PathPanel(title: "H = \(NumberFormat.text(hurst))", xLabel: "t = k/L", yLabel: "B^H_t",
                             series: group.enumerated().map { i, values in
                                 PathSeries(label: group.count > 1 ? "path \(i + 1)" : "", values: values, start: 0,
                                            step: 1 / Double(length))

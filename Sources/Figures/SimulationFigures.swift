@@ -1,7 +1,7 @@
 import Foundation
 import Plots
-import ResNets
 import SignalPropagation
+import Support
 
 /// The paper's figures 1–3 drawn from a simulation's records.
 public enum SimulationFigures {
@@ -53,7 +53,7 @@ public enum SimulationFigures {
                 let positive = plotted.filter { $0.isFinite && $0 > 0 }
                 let useLog = (positive.max() ?? 1) / (positive.min() ?? 1) > 100
                 let yAxis = useLog ? Axis.log(label) : Axis(label: label)
-                let title = rowIndex == 0 ? "β = \(formatCompact(beta)) · forward" : "β = \(formatCompact(beta)) · gradient"
+                let title = rowIndex == 0 ? "β = \(NumberFormat.text(beta)) · forward" : "β = \(NumberFormat.text(beta)) · gradient"
                 // The theory curves are named in the subtitle: a legend box would cover the data.
                 let subtitle = "\(spec.samples) models × \(spec.inputsPerModel) inputs" + (key.isEmpty ? "" : " · \(key)")
                 row.append(.line(LinePanel(title: title, subtitle: subtitle, xAxis: Axis(label: "depth L"), yAxis: yAxis,
@@ -81,7 +81,7 @@ public enum SimulationFigures {
             series.append(LineSeries(label: label, x: dense.map(Double.init), y: rms, color: theoryColor, lineWidth: 1.6, dash: [6, 4]))
             key.append(beta == 1 ? "dashed: exact √E[h²] ∝ L^-1/2" : "dashed: exact √E[h²]")
             if beta == 0.5, let limit = TheoryCurves.sdeLimitRMS(spec, initialization: initialization) {
-                lines.append(ReferenceLine(value: limit, label: "SDE limit √E[h_diff²] = \(ResultTables.short(limit))",
+                lines.append(ReferenceLine(value: limit, label: "SDE limit √E[h_diff²] = \(NumberFormat.compact(limit))",
                                            color: RGBColor(0xd62728), dash: [2, 3], width: 1.6))
                 key.append("dotted: SDE limit \(NumberFormat.fixed(limit, decimals: 3))")
             }
@@ -89,10 +89,10 @@ public enum SimulationFigures {
             let values = (groups[RecordGroup(depth: hi, initialization: initialization, beta: beta)] ?? []).map { $0.metrics[keyPath: path] }
             let anchor = Statistics.mean(values)
             if anchor.isFinite && anchor > 0 {
-                series.append(LineSeries(label: "∝ L^\(formatCompact(exponent)) (guide)", x: dense.map(Double.init),
+                series.append(LineSeries(label: "∝ L^\(NumberFormat.text(exponent)) (guide)", x: dense.map(Double.init),
                                          y: dense.map { anchor * pow(Double($0) / Double(hi), exponent) },
                                          color: theoryColor, lineWidth: 1.4, dash: [6, 4]))
-                key.append("dashed: ∝ L^\(formatCompact(exponent))")
+                key.append("dashed: ∝ L^\(NumberFormat.text(exponent))")
             }
         }
         return (series, lines, key.joined(separator: ", "))
@@ -139,7 +139,7 @@ public enum SimulationFigures {
                 var notes: [String] = []
                 if spec.initializations.count > 1 { notes.append(initialization.description) }
                 if !curves.isEmpty { notes.append("curve: log-normal law (theory)") }
-                return .histogram(HistogramPanel(title: "\(label) · L = \(depth), β = \(formatCompact(beta))",
+                return .histogram(HistogramPanel(title: "\(label) · L = \(depth), β = \(NumberFormat.text(beta))",
                                                  subtitle: notes.isEmpty ? nil : notes.joined(separator: " · "),
                                                  samples: samples, logX: true, xLabel: label, color: Palette.color(b),
                                                  curves: curves))

@@ -1,37 +1,23 @@
 import Plots
-import ResNets
+import Training
+import Support
 
 /// Figures 8 and 9: trained weights against the layer index, and the accuracy map.
 public enum TrainingFigures {
-    /// One trained run's weight sequence for figure 8.
-    public struct WeightPath: Sendable {
-        /// e.g. "β = 1, smooth" — the run's setting.
-        public var label: String
-        /// V_k[i, j] for k = 1…L.
-        public var values: [Double]
-        /// The same entry at initialization, drawn faintly for comparison (optional).
-        public var initialValues: [Double]?
-
-        public init(label: String, values: [Double], initialValues: [Double]? = nil) {
-            self.label = label
-            self.values = values
-            self.initialValues = initialValues
-        }
-    }
-
-    /// Figure 8: one panel per run, V_k[i, j] against t = k/L after training (and, faintly,
-    /// at initialization).
-    public static func weightPathsFigure(_ paths: [WeightPath], entry: (Int, Int)) -> Figure {
-        let panels: [Panel] = paths.enumerated().map { index, path in
-            let L = path.values.count
+    /// Figure 8: one panel per run (`label`: its setting, e.g. "β = 1, smooth"), V_k[i, j]
+    /// against t = k/L after training (and, faintly, at initialization).
+    public static func weightPathsFigure(_ paths: [(label: String, path: WeightPath)]) -> Figure {
+        let panels: [Panel] = paths.enumerated().map { index, run in
+            let (label, path) = run
+            let L = path.trained.count
             var series: [PathSeries] = []
-            if let initial = path.initialValues {
+            if let initial = path.initial {
                 series.append(PathSeries(label: "initialization", values: initial, start: 1 / Double(L), step: 1 / Double(L),
                                          color: RGBColor(0xbbbbbb), lineWidth: 1))
             }
-            series.append(PathSeries(label: "after training", values: path.values, start: 1 / Double(L), step: 1 / Double(L),
+            series.append(PathSeries(label: "after training", values: path.trained, start: 1 / Double(L), step: 1 / Double(L),
                                      color: Palette.color(index), lineWidth: 1.4))
-            return .path(PathPanel(title: path.label, xLabel: "t = k/L", yLabel: "V_k[\(entry.0), \(entry.1)]", series: series))
+            return .path(PathPanel(title: label, xLabel: "t = k/L", yLabel: "V_k[\(path.i), \(path.j)]", series: series))
         }
         return Figure(title: "Residual weights against depth after training", columns: max(1, panels.count), panels: panels)
     }
@@ -73,7 +59,7 @@ public enum TrainingFigures {
     /// vmin 0, vmax 1, each cell annotated.
     public static func accuracyHeatmapFigure(_ points: [AccuracyPoint], dataset: String) -> Figure {
         let grid = bestOverLearningRates(points)
-        let rates = Array(Set(points.map(\.learningRate))).sorted().map { formatCompact($0) }.joined(separator: ", ")
+        let rates = Array(Set(points.map(\.learningRate))).sorted().map { NumberFormat.text($0) }.joined(separator: ", ")
         let panel = HeatmapPanel(title: "\(dataset): test accuracy, best over lr", subtitle: "lr ∈ {\(rates)}",
                                  x: grid.hursts, y: grid.betas, values: grid.values, colorMap: .viridis, vmin: 0, vmax: 1,
                                  xLabel: "Hurst index H", yLabel: "β", colorbarLabel: "test accuracy",

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// How data values map to positions along an axis.
 public enum AxisScale: String, Hashable, Sendable {

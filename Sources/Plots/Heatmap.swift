@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A curve drawn over a heatmap in data coordinates (e.g. a measured boundary β*(H), or the
 /// reference lines β = 1/2 and β = H). Non-finite points break the curve.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Escapes text for use in XML character data and attribute values.
 ///

@@ -1,4 +1,5 @@
 // The ResNetScaling library: one import for the whole toolkit.
+@_exported import Support
 @_exported import DenseKernels
 @_exported import Stochastic
 @_exported import ResNets

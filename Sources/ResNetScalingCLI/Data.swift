@@ -35,7 +35,7 @@ struct DataFetch: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The dataset: \(DatasetKind.accepted).", valueName: "dataset"), transform: Train.dataset)
+    @Argument(help: ArgumentHelp("The dataset: \(DatasetKind.accepted).", valueName: "dataset"), transform: DataFetch.datasetKind)
     var dataset: DatasetKind
 
     @Option(help: ArgumentHelp("The folder to download into (created if missing).", valueName: "dir"))
@@ -46,7 +46,7 @@ struct DataFetch: ParsableCommand {
     var mirror: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds without data before an attempt is abandoned.", valueName: "seconds"),
-            transform: Train.positive)
+            transform: DataFetch.seconds)
     var timeout: Double = 30
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Attempts after the first when a transfer stops midway, each resuming it.", valueName: "n"),
@@ -57,6 +57,15 @@ struct DataFetch: ParsableCommand {
 
     @Flag(help: "No progress on standard error.")
     var quiet = false
+
+    static func datasetKind(_ text: String) throws -> DatasetKind {
+        do { return try DatasetKind(settingText: text) } catch { throw ValidationError("accepted: \(DatasetKind.accepted)") }
+    }
+
+    static func seconds(_ text: String) throws -> Double {
+        guard let value = Double(text), value.isFinite, value > 0 else { throw ValidationError("must be a positive number of seconds") }
+        return value
+    }
 
     static func count(_ text: String) throws -> Int {
         guard let value = Int(text), value >= 0, value <= 100 else { throw ValidationError("must be an integer from 0 to 100") }
@@ -109,7 +118,7 @@ struct DataVerify: ParsableCommand {
 
     @Option(help: ArgumentHelp("The dataset the folder should hold: \(DatasetKind.accepted) (default: recognized from its files).",
                                valueName: "name"),
-            transform: Train.dataset)
+            transform: DataFetch.datasetKind)
     var dataset: DatasetKind?
 
     @OptionGroup var resources: MemoryOption

@@ -24,13 +24,6 @@ enum OptionParsing {
         return value
     }
 
-    static func seed(_ text: String) throws -> UInt64 {
-        guard let value = UInt64(text) else {
-            throw ValidationError("must be an integer from 0 to \(UInt64.max)")
-        }
-        return value
-    }
-
     /// `--memory-limit`: gigabytes (10⁹ bytes), a positive number.
     static func memoryLimit(_ text: String) throws -> MemoryLimit {
         guard let value = Double(text), value.isFinite, value > 0 else {
@@ -38,37 +31,6 @@ enum OptionParsing {
         }
         return try MemoryLimit(gigabytes: value)
     }
-
-    static func model(_ text: String) throws -> ResidualVariant {
-        do { return try ResidualVariant(parsing: text) } catch { throw ValidationError("accepted: res1, res2, res3") }
-    }
-
-    static func activation(_ text: String) throws -> Activation {
-        do { return try Activation(parsing: text) } catch { throw ValidationError("accepted: \(Activation.accepted)") }
-    }
-
-    static func initialization(_ text: String) throws -> Initialization {
-        do { return try Initialization(parsing: text) } catch { throw ValidationError("accepted: \(Initialization.accepted)") }
-    }
-
-    static func depthAxis(_ text: String) throws -> [Int] {
-        do { return try AxisParser.positiveIntegers(text, flag: "depth") } catch let e as ConfigurationError {
-            throw ValidationError(e.message)
-        }
-    }
-
-    static func realAxis(_ text: String) throws -> [Double] {
-        do { return try AxisParser.values(text, flag: "") } catch let e as ConfigurationError {
-            throw ValidationError(e.message)
-        }
-    }
-}
-
-/// Help texts shared by the commands that take the same option.
-enum OptionHelp {
-    static let model = ArgumentHelp("Residual branch: res1 = V σ(h), res2 = σ(V h), res3 = V σ(W h).", valueName: "res1|res2|res3")
-    static let activation = ArgumentHelp("Nonlinearity σ: \(Activation.accepted).", valueName: "name")
-    static let width = ArgumentHelp("Width d of the hidden state.")
 }
 
 /// The argument parser reports a refused value as "The value 'V' is invalid for '--flag <name>':

@@ -72,11 +72,3 @@ struct Outputs {
         do { try body() } catch let e as OutputPlanError { throw ValidationError(e.description) }
     }
 }
-
-/// One output path checked on its own under the same policy (for a folder's files that the
-/// library writes, e.g. train's metrics.json), before the work.
-enum OutputFile {
-    static func checkWritable(_ path: String, flag: String) throws {
-        do { try AtomicFile.checkWritable(path) } catch { throw ValidationError("\(flag): \(error)") }
-    }
-}

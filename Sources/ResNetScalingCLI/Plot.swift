@@ -49,7 +49,7 @@ struct Plot: ParsableCommand {
         try outputs.file("--out", out)
 
         let header: [String], rows: [[String]]
-        var weightPaths: [(config: [String: String], path: TrainCell.WeightPath)] = []
+        var weightPaths: [(settings: [String: String], path: WeightPath)] = []
         if isFolder {
             do {
                 let table = try Collector.collect(try ResultStore(directory: input, create: false))

@@ -8,8 +8,10 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a grid of simulate or train cells from a YAML spec: resumable, shardable, Slurm job arrays.",
         discussion: """
-        The spec (see experiments/*.yaml) gives the command, fixed settings, axes and the seed. The grid \
-        is expanded into cells with stable ids (SHA-256 of the cell's full configuration); each finished \
+        The spec (see experiments/*.yaml) gives the command, fixed settings, axes and the seed; the keys of \
+        settings and axes are the settings of the command (see `resnet-scaling simulate --help` and \
+        `resnet-scaling train --help`), and `models-per-cell: N` splits a simulate run's models into cells. \
+        The grid is expanded into typed cells with stable ids (SHA-256 of the cell's canonical settings); each finished \
         cell is recorded atomically as DIR/cells/<id>.json, done or failed. Running the same command again \
         (after a crash, a kill, or in parallel on the same folder) runs only the cells without a record: \
         cells are locked with flock while they run. simulate cells are one (depth, initialization) with \
@@ -42,7 +44,7 @@ struct Sweep: ParsableCommand {
     var shard: String?
 
     @Option(name: .customLong("set"), parsing: .singleValue,
-            help: ArgumentHelp("Override a setting of the spec: key=value (several values a,b,c or start:stop:count make it an axis).",
+            help: ArgumentHelp("Override a setting of the spec (or models-per-cell): key=value (several values a,b,c or start:stop:count make it an axis).",
                                valueName: "key=value"))
     var overrides: [String] = []
 

@@ -6,6 +6,7 @@ import ResNetScaling
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a deep ResNet classifier on MNIST, Fashion-MNIST or CIFAR-10 (figures 8-9).",
+        usage: "resnet-scaling train --data-dir <dir> --out <dir> [--<setting> <value> ...] [--resume] [--quiet] [--memory-limit <GB>]",
         discussion: """
         The model is h_0 = A x, h_{k+1} = h_k + α_L f(h_k), F(x) = B h_L with α_L = L^-β, trained with \
         softmax cross-entropy on minibatches from a seeded permutation per epoch, a StepLR schedule, and \
@@ -21,74 +22,12 @@ struct Train: ParsableCommand {
             --model res1 --width 30 --depth 1000 --beta 0.5 --init fbm:0.5
             --optimizer adam --lr 1e-3 --lr-step 5 --lr-gamma 0.1 --epochs 10
             --batch-size 128 --seed 0 --out runs/b0.5-H0.5
-        """
+
+        """ + RunSettings.help(TrainRequest.settings)
     )
 
-    @Option(help: ArgumentHelp("Dataset: \(DatasetKind.accepted).", valueName: "name"), transform: Train.dataset)
-    var dataset: DatasetKind = .mnist
-
-    @Option(name: .customLong("data-dir"),
-            help: ArgumentHelp("Folder of the dataset files (MNIST: train-images-idx3-ubyte[.gz] …; CIFAR-10: data_batch_1.bin … test_batch.bin).",
-                               valueName: "dir"))
-    var dataDir: String
-
-    @Option(help: OptionHelp.model, transform: OptionParsing.model)
-    var model: ResidualVariant = .res1
-
-    @Option(help: OptionHelp.activation, transform: OptionParsing.activation)
-    var activation: Activation = .relu
-
-    @Option(parsing: .unconditional, help: OptionHelp.width, transform: OptionParsing.positiveInt)
-    var width: Int = 30
-
-    @Option(parsing: .unconditional, help: "Depth L (number of residual layers).", transform: OptionParsing.positiveInt)
-    var depth: Int = 1000
-
-    @Option(parsing: .unconditional, help: "Scaling exponent β: α_L = L^-β.", transform: Train.finite)
-    var beta: Double = 0.5
-
-    @Option(name: .customLong("init"), help: ArgumentHelp("Initialization: \(Initialization.accepted).", valueName: "name"),
-            transform: OptionParsing.initialization)
-    var initialization: Initialization = .iidUniform
-
-    @Option(name: .customLong("residual-bias"),
-            help: ArgumentHelp("Trainable residual bias: on, off, or auto (on for fbm initializations only).", valueName: "auto|on|off"),
-            transform: Train.onOffAuto)
-    var residualBias: Bool? = nil
-
-    @Option(help: ArgumentHelp("Optimizer: \(OptimizerKind.accepted).", valueName: "name"), transform: Train.optimizerKind)
-    var optimizer: OptimizerKind = .adam
-
-    @Option(parsing: .unconditional, help: "SGD momentum (PyTorch semantics; 0 for plain SGD).", transform: Train.nonNegative)
-    var momentum: Double = 0.9
-
-    @Option(parsing: .unconditional, help: "Initial learning rate.", transform: Train.positive)
-    var lr: Double = 1e-3
-
-    @Option(name: .customLong("lr-step"), parsing: .unconditional, help: "StepLR: multiply the learning rate by --lr-gamma every this many epochs.",
-            transform: OptionParsing.positiveInt)
-    var lrStep: Int = 5
-
-    @Option(name: .customLong("lr-gamma"), parsing: .unconditional, help: "StepLR factor.", transform: Train.positive)
-    var lrGamma: Double = 0.1
-
-    @Option(parsing: .unconditional, help: "Number of epochs (a resumed run may be extended with a larger value).", transform: OptionParsing.positiveInt)
-    var epochs: Int = 10
-
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Minibatch size.", transform: OptionParsing.positiveInt)
-    var batchSize: Int = 128
-
-    @Option(parsing: .unconditional, help: "Random seed (model and minibatch order).", transform: OptionParsing.seed)
-    var seed: UInt64 = 0
-
-    @Option(name: .customLong("train-limit"), parsing: .unconditional, help: "Use only the first N training examples.", transform: OptionParsing.positiveInt)
-    var trainLimit: Int?
-
-    @Option(name: .customLong("test-limit"), parsing: .unconditional, help: "Use only the first N test examples.", transform: OptionParsing.positiveInt)
-    var testLimit: Int?
-
-    @Option(parsing: .unconditional, help: "Worker threads (the numbers do not depend on it).", transform: OptionParsing.threads)
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Argument(parsing: .allUnrecognized, help: .hidden, completion: .list(RunSettings.flags(TrainRequest.settings)))
+    var settings: [String] = []
 
     @Option(help: ArgumentHelp("Output folder (created if missing): metrics.json and checkpoint.bin.", valueName: "dir"))
     var out: String
@@ -101,122 +40,80 @@ struct Train: ParsableCommand {
 
     @OptionGroup var resources: MemoryOption
 
-    // MARK: Value parsers
-
-    static func dataset(_ text: String) throws -> DatasetKind {
-        do { return try DatasetKind(parsing: text) } catch { throw ValidationError("accepted: \(DatasetKind.accepted)") }
-    }
-
-    static func optimizerKind(_ text: String) throws -> OptimizerKind {
-        guard let kind = OptimizerKind(rawValue: text.lowercased()) else { throw ValidationError("accepted: \(OptimizerKind.accepted)") }
-        return kind
-    }
-
-    static func finite(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite else { throw ValidationError("must be a finite number") }
-        return v
-    }
-
-    static func positive(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite, v > 0 else { throw ValidationError("must be a positive number") }
-        return v
-    }
-
-    static func nonNegative(_ text: String) throws -> Double {
-        guard let v = Double(text), v.isFinite, v >= 0 else { throw ValidationError("must be a non-negative number") }
-        return v
-    }
-
-    static func onOffAuto(_ text: String) throws -> Bool? {
-        switch text.lowercased() {
-        case "auto": return nil
-        case "on", "true", "yes": return true
-        case "off", "false", "no": return false
-        default: throw ValidationError("accepted: auto, on, off")
-        }
-    }
-
     // MARK: Run
 
     func run() throws {
-        var optimizerSettings = OptimizerSettings(kind: optimizer)
-        if optimizer == .sgd { optimizerSettings.momentum = momentum }
-        let config = TrainingConfiguration(
-            dataset: dataset.rawValue, model: model, activation: activation, width: width, depth: depth, beta: beta,
-            initialization: initialization, residualBias: residualBias, optimizer: optimizerSettings, learningRate: lr,
-            lrStep: lrStep, lrGamma: lrGamma, epochs: epochs, batchSize: batchSize, seed: seed,
-            trainLimit: trainLimit, testLimit: testLimit)
-        do { try config.validate() } catch let e as ConfigurationError { throw ValidationError("--\(e.setting): \(e.message)") }
+        let request = try RunSettings.parse(TrainRequest.settings, settings)
+        let config = request.configuration
+        guard let dataDir = request.dataDirectory else { throw ValidationError("--data-dir: the folder of the dataset files is required") }
+        let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let dataset = config.dataset
         // Everything that needs no folder is checked first, so that a refused run leaves nothing
         // behind: the model's memory (without the data) and the sampler of a correlated initialization.
         let shape = dataset.shape
         let model = config.estimatedBytes(features: shape.features, classes: shape.classes, trainExamples: 1,
                                           testExamples: 1, threads: threads)
         try resources.check(model, subject: "train", purpose: memoryPurpose(config, shape))
-        do { _ = try config.initialization.sequenceProcess(length: depth) } catch {
-            throw ValidationError("--init: cannot sample \(config.initialization) at depth \(depth): \(error)")
+        do { _ = try config.initialization.sequenceProcess(length: config.depth) } catch {
+            throw ValidationError("--init: cannot sample \(config.initialization) at depth \(config.depth): \(error)")
         }
-        // The output folder is checked and locked (and an existing run detected) before the data is loaded.
-        let folder = try checkOutputFolder()
-
-        let session: TrainingSession
+        // The folder is created and locked (and an existing run detected) before the data is
+        // loaded; a run refused before it writes anything leaves nothing behind.
+        let printer = ProgressReporter(label: "train", enabled: !quiet)
+        let metrics: MetricsDocument
         do {
-            let sets: (train: Dataset, test: Dataset)
-            do {
-                sets = try dataset.load(directory: dataDir, memoryLimit: resources.limit.remaining(after: model, for: "the model"))
-            } catch let e as ResourceError {
-                throw e
-            } catch { throw ValidationError("--data-dir: \(error)") }
-            let trainCount = min(sets.train.count, trainLimit ?? Int.max), testCount = min(sets.test.count, testLimit ?? Int.max)
-            let data = Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count))
-            try resources.check(Saturating.sum(data, config.estimatedBytes(features: sets.train.features, classes: sets.train.classes,
-                                                                           trainExamples: trainCount, testExamples: testCount,
-                                                                           threads: threads)),
-                                subject: "train", purpose: memoryPurpose(config, shape) + " on \(trainCount) + \(testCount) examples")
-            do {
-                session = try TrainingSession(configuration: config, train: sets.train, test: sets.test, directory: out,
-                                              resume: resume, threads: threads, lock: folder.lock)
-            } catch let e as ConfigurationError {
-                throw ValidationError("--\(e.setting): \(e.message)")
-            } catch let e as TrainingRunError {
-                if case .fewerEpochs = e { throw ValidationError("--epochs: \(e)") }
-                throw ValidationError("--out: \(e)")
-            } catch {
-                throw ValidationError("--out: \(error)")
-            }
-        } catch {
-            folder.abandon()
-            throw error
+            metrics = try TrainingRun.run(config, in: out, resume: resume, threads: threads, loadData: {
+                let sets: (train: Dataset, test: Dataset)
+                do {
+                    sets = try dataset.load(directory: dataDir, memoryLimit: resources.limit.remaining(after: model, for: "the model"))
+                } catch let e as ResourceError {
+                    throw e
+                } catch { throw ValidationError("--data-dir: \(error)") }
+                let trainCount = min(sets.train.count, config.trainLimit ?? Int.max)
+                let testCount = min(sets.test.count, config.testLimit ?? Int.max)
+                let data = Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count))
+                try resources.check(Saturating.sum(data, config.estimatedBytes(features: sets.train.features, classes: sets.train.classes,
+                                                                               trainExamples: trainCount, testExamples: testCount,
+                                                                               threads: threads)),
+                                    subject: "train", purpose: memoryPurpose(config, shape) + " on \(trainCount) + \(testCount) examples")
+                return sets
+            }, started: { session in
+                guard !quiet else { return }
+                let trainer = session.trainer
+                let state = session.resumed ? "resuming after epoch \(trainer.completedEpochs)" : "new run"
+                log("train: \(config.model.rawValue) d=\(config.width) L=\(config.depth) β=\(NumberFormat.text(config.beta)) " +
+                    "init=\(config.initialization) \(config.optimizer.kind.rawValue) lr=\(NumberFormat.text(config.learningRate)) " +
+                    "on \(trainer.train.count)/\(trainer.test.count) examples, \(trainer.parameters.count) parameters, " +
+                    "\(threads) thread(s): \(state)")
+            }, progress: { p in printer.update { Self.progressLine(p) } }, epochFinished: { outcome in
+                printer.clear()
+                guard !quiet else { return }
+                switch outcome {
+                case .completed(let m):
+                    log(String(format: "epoch %d/%d: lr %@  train loss %.4f  acc %.4f  |  test loss %.4f  acc %.4f  (%.1f s)",
+                               m.epoch, config.epochs, NumberFormat.text(m.learningRate), m.trainLoss, m.trainAccuracy,
+                               m.testLoss, m.testAccuracy, m.seconds))
+                case .diverged(let d):
+                    log("epoch \(d.epoch), step \(d.step): \(d.reason); the run is recorded as diverged")
+                }
+            })
+        } catch let e as ConfigurationError {
+            throw ValidationError("--\(e.setting): \(e.message)")
+        } catch let e as TrainingRunError {
+            if case .fewerEpochs = e { throw ValidationError("--epochs: \(e)") }
+            throw ValidationError("--out: \(e)")
+        } catch let e as CheckpointError {
+            throw ValidationError("--out: \(e)")
         }
-        defer { session.close() }
-        let trainer = session.trainer
-        if !quiet {
-            let state = session.resumed ? "resuming after epoch \(trainer.completedEpochs)" : "new run"
-            log("train: \(config.model.rawValue) d=\(width) L=\(depth) β=\(formatCompact(beta)) init=\(initialization) " +
-                "\(optimizer.rawValue) lr=\(formatCompact(lr)) on \(trainer.train.count)/\(trainer.test.count) examples, " +
-                "\(trainer.parameters.count) parameters, \(threads) thread(s): \(state)")
-        }
-        let printer = ProgressPrinter(enabled: !quiet)
-        let metrics = try session.run(progress: { printer.update($0) }, epochFinished: { outcome in
-            printer.clear()
-            guard !quiet else { return }
-            switch outcome {
-            case .completed(let m):
-                log(String(format: "epoch %d/%d: lr %@  train loss %.4f  acc %.4f  |  test loss %.4f  acc %.4f  (%.1f s)",
-                           m.epoch, config.epochs, formatCompact(m.learningRate), m.trainLoss, m.trainAccuracy,
-                           m.testLoss, m.testAccuracy, m.seconds))
-            case .diverged(let d):
-                log("epoch \(d.epoch), step \(d.step): \(d.reason); the run is recorded as diverged")
-            }
-        })
         printer.clear()
         if !quiet {
+            let metricsPath = (out as NSString).appendingPathComponent(TrainingSession.metricsFileName)
             if let last = metrics.final {
                 print(String(format: "%@ after %d epoch(s): test accuracy %.4f, test loss %.4f → %@",
                              metrics.diverged ? "diverged" : "finished", metrics.completedEpochs, last.testAccuracy,
-                             last.testLoss, session.metricsPath))
+                             last.testLoss, metricsPath))
             } else {
-                print("\(metrics.diverged ? "diverged" : "finished") before the first epoch ended → \(session.metricsPath)")
+                print("\(metrics.diverged ? "diverged" : "finished") before the first epoch ended → \(metricsPath)")
             }
         }
     }
@@ -224,100 +121,16 @@ struct Train: ParsableCommand {
     /// What the model's memory is for, in messages.
     private func memoryPurpose(_ config: TrainingConfiguration, _ shape: (features: Int, classes: Int)) -> String {
         let parameters = config.parameterCount(features: shape.features, classes: shape.classes)
-        return "for a model of \(MemoryLimit.format(count: parameters)) parameters (d = \(width), L = \(depth)) with its " +
-            "optimizer state, the activations of \(min(batchSize, trainLimit ?? batchSize)) examples and \(MemoryLimit.format(count: epochs)) epoch(s) of metrics"
+        return "for a model of \(MemoryLimit.format(count: parameters)) parameters (d = \(config.width), L = \(config.depth)) with its " +
+            "optimizer state, the activations of \(min(config.batchSize, config.trainLimit ?? config.batchSize)) examples and " +
+            "\(MemoryLimit.format(count: config.epochs)) epoch(s) of metrics"
     }
 
-    /// Fails early if --out cannot be used (a file in the way, an unwritable parent, another
-    /// run using it); creates and locks it.
-    private func checkOutputFolder() throws -> LockedFolder {
-        let fm = FileManager.default
-        // The folders this process makes (it may remove them again), outermost first; mkdir
-        // tells atomically whether it made each one.
-        var created: [String] = []
-        var missing: [String] = []
-        var path = URL(fileURLWithPath: out).standardizedFileURL
-        while !fm.fileExists(atPath: path.path) && path.path != "/" {
-            missing.insert(path.path, at: 0)
-            path.deleteLastPathComponent()
-        }
-        for folder in missing {
-            if mkdir(folder, 0o777) == 0 {
-                created.append(folder)
-            } else if errno != EEXIST {
-                let reason = String(cString: strerror(errno))
-                for made in created.reversed() { rmdir(made) }
-                throw ValidationError("--out: cannot create folder '\(folder)': \(reason)")
-            }
-        }
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: out, isDirectory: &isDir), isDir.boolValue else {
-            throw ValidationError("--out: '\(out)' exists and is not a folder")
-        }
-        guard fm.isWritableFile(atPath: out) else { throw ValidationError("--out: folder '\(out)' is not writable") }
-        let folder: LockedFolder
-        do { folder = LockedFolder(path: out, lock: try TrainingSession.lock(out), created: created) } catch {
-            throw ValidationError("--out: \(error)")
-        }
-        do {
-            if !resume, fm.fileExists(atPath: (out as NSString).appendingPathComponent(Checkpoint.fileName)) {
-                throw ValidationError("--out: '\(out)' already holds a run; pass --resume to continue it or choose another folder")
-            }
-            try OutputFile.checkWritable((out as NSString).appendingPathComponent(TrainingSession.metricsFileName), flag: "--out")
-        } catch {
-            folder.abandon()
-            throw error
-        }
-        return folder
+    /// The step line shown while an epoch runs.
+    static func progressLine(_ p: TrainingProgress) -> String {
+        String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f examples/s  ETA %@", p.epoch, p.epochs, p.step, p.stepsPerEpoch,
+               p.loss, p.examplesPerSecond, p.secondsRemaining.isFinite ? ProgressReporter.duration(p.secondsRemaining) : "?")
     }
 
     private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-}
-
-/// train's --out folder, locked; `abandon()` undoes the start of a run that failed before
-/// writing anything: the lock is released and the folders this process created are removed.
-struct LockedFolder {
-    let path: String
-    let lock: FileLock
-    /// Folders made by this process, outermost first.
-    let created: [String]
-
-    func abandon() {
-        defer { lock.release() }
-        guard !created.isEmpty else { return }
-        // Still holding the lock, so no other run can be using the file. rmdir fails (and
-        // keeps the folder) if anything else has appeared in it.
-        unlink((path as NSString).appendingPathComponent(TrainingSession.lockFileName))
-        for folder in created.reversed() { rmdir(folder) }
-    }
-}
-
-/// The progress line on standard error: rewritten in place on a terminal (4 times a second),
-/// printed every 10 seconds in a log.
-final class ProgressPrinter {
-    private let enabled: Bool
-    private let interactive = isatty(fileno(stderr)) != 0
-    private var last = Date.distantPast
-    private var shown = false
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ p: TrainingProgress) {
-        guard enabled else { return }
-        let now = Date()
-        guard now.timeIntervalSince(last) >= (interactive ? 0.25 : 10) else { return }
-        last = now
-        let line = String(format: "epoch %d/%d  step %d/%d  loss %.4f  %.0f examples/s  ETA %@",
-                          p.epoch, p.epochs, p.step, p.stepsPerEpoch, p.loss, p.examplesPerSecond,
-                          p.secondsRemaining.isFinite ? ProgressReporter.duration(p.secondsRemaining) : "?")
-        FileHandle.standardError.write(Data((interactive ? "\r" + line + "\u{1B}[K" : line + "\n").utf8))
-        shown = interactive
-    }
-
-    /// Removes an in-place line before a permanent one is printed.
-    func clear() {
-        guard shown else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-        shown = false
-    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ResNetScaling
 
 /// The `resnet-scaling` command-line tool.
 struct ResNetScalingCommand: ParsableCommand {
@@ -12,6 +13,7 @@ struct ResNetScalingCommand: ParsableCommand {
         (figure 6). After training: `train` (one run; figures 8-9). Grids of runs that resume and scale \
         out to Slurm: `sweep`, then `collect` and `plot`. Speed on this machine: `bench`.
         """,
+        version: ToolVersion.current.description,
         subcommands: [Simulate.self, Paths.self, DataCommand.self, Train.self, Sweep.self, Collect.self, Plot.self, Bench.self]
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The nonlinearity σ of the residual branch.
 public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
@@ -40,7 +41,7 @@ public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
         case .relu: return "relu"
         case .tanh: return "tanh"
         case .identity: return "identity"
-        case .leakyReLU(let slope): return "leaky-relu:\(formatCompact(slope))"
+        case .leakyReLU(let slope): return "leaky-relu:\(NumberFormat.text(slope))"
         }
     }
 
@@ -135,12 +136,4 @@ public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
             for i in 0..<count { g[i] = x[i] > 0 ? g[i] : s * g[i] }
         }
     }
-}
-
-/// Formats a number compactly and independently of the locale: 0.25, 1e-05, 1000.
-public func formatCompact(_ value: Double) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
 }

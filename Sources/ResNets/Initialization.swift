@@ -1,5 +1,6 @@
 import Foundation
 import Stochastic
+import Support
 
 /// How the weights of a model are drawn at initialization (PAPER.md §3).
 ///
@@ -70,17 +71,20 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
     public func validate() throws {
         switch self {
         case .iidUniform, .iidGaussian: break
+        case .fbm(let h) where h.isNaN:
+            throw ConfigurationError(setting: "init", "fbm needs a Hurst index: fbm:<H> with 0 < H < 1, or fbm with a hurst setting")
         case .fbm(let h), .fbmReference(let h):
-            guard h.isFinite, h > 0, h < 1 else {
-                throw ConfigurationError(setting: "hurst", "the Hurst index must be in (0, 1), got \(formatCompact(h))")
+            // The range of the `hurst` setting, declared once.
+            if let problem = SettingRule<Double>.openUnitInterval.check(h) {
+                throw ConfigurationError(setting: "hurst", "the Hurst index \(problem.text), got \(NumberFormat.text(h))")
             }
         case .smooth(let l):
             guard l.isFinite, l > 0 else {
-                throw ConfigurationError(setting: "init", "the smooth length scale ℓ must be a positive number, got \(formatCompact(l))")
+                throw ConfigurationError(setting: "init", "the smooth length scale ℓ must be a positive number, got \(NumberFormat.text(l))")
             }
         case .smoothIncrements(let l2):
             guard l2.isFinite, l2 > 0 else {
-                throw ConfigurationError(setting: "init", "the smooth-increments bandwidth ℓ² must be a positive number, got \(formatCompact(l2))")
+                throw ConfigurationError(setting: "init", "the smooth-increments bandwidth ℓ² must be a positive number, got \(NumberFormat.text(l2))")
             }
         }
     }
@@ -119,10 +123,10 @@ public enum Initialization: Equatable, Hashable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .iidUniform, .iidGaussian: return family
-        case .fbm(let h): return "fbm:\(formatCompact(h))"
-        case .fbmReference(let h): return "fbm-reference:\(formatCompact(h))"
-        case .smooth(let l): return "smooth:\(formatCompact(l))"
-        case .smoothIncrements(let l2): return "smooth-increments:\(formatCompact(l2))"
+        case .fbm(let h): return "fbm:\(NumberFormat.text(h))"
+        case .fbmReference(let h): return "fbm-reference:\(NumberFormat.text(h))"
+        case .smooth(let l): return "smooth:\(NumberFormat.text(l))"
+        case .smoothIncrements(let l2): return "smooth-increments:\(NumberFormat.text(l2))"
         }
     }
 

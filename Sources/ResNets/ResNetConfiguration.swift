@@ -1,3 +1,4 @@
+import Support
 /// The architecture of a ResNet F(x) = B h_L, h_0 = A x, h_{k+1} = h_k + α_L f(h_k; θ_{k+1}).
 public struct ResNetConfiguration: Equatable, Sendable {
     /// Residual branch form.

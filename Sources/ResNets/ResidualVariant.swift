@@ -1,3 +1,4 @@
+import Support
 /// The form of the residual branch f(h_k; θ_{k+1}) of h_{k+1} = h_k + α_L f(h_k) (PAPER.md §2).
 public enum ResidualVariant: String, CaseIterable, Sendable {
     /// h_{k+1} = h_k + α V_{k+1} σ(h_k)

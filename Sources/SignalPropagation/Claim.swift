@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// The outcome of checking a claim.
@@ -116,7 +117,7 @@ public func claimsCSV(_ claims: [Claim]) -> String {
     var out = "claim,figure,statement,statistic,measured,ci_low,ci_high,expected,tolerance,verdict,n\n"
     for c in claims {
         let numbers = [c.measured, c.ciLow, c.ciHigh, c.expected, c.tolerance].map {
-            c.verdict == .notRun ? "" : ResultTables.csvNumber($0)
+            c.verdict == .notRun ? "" : NumberFormat.shortest($0)
         }
         let fields = [c.id, c.figure, c.statement, c.statistic] + numbers + [c.verdict.rawValue, String(c.n)]
         out += fields.map(csvField).joined(separator: ",") + "\n"

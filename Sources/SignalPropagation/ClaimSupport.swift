@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import ResNets
 
@@ -129,4 +130,4 @@ public enum DepthScaling {
 }
 
 /// A number with four significant digits for notes and statements.
-func short(_ x: Double) -> String { ResultTables.short(x) }
+func short(_ x: Double) -> String { NumberFormat.compact(x) }

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import ResNets
 
@@ -84,7 +85,7 @@ public enum LimitClaims {
     public static func ode(_ result: ODELimitResult, options: ClaimOptions = ClaimOptions()) -> [Claim] {
         let rate = result.rate(options: options)
         let s = result.spec
-        let setting = "res-3 \(s.activation), smooth:\(formatCompact(s.lengthScale)) weights, α = 1/L, d = \(s.width), L ∈ {\(s.depths.map(String.init).joined(separator: ", "))}"
+        let setting = "res-3 \(s.activation), smooth:\(NumberFormat.text(s.lengthScale)) weights, α = 1/L, d = \(s.width), L ∈ {\(s.depths.map(String.init).joined(separator: ", "))}"
         return [
             Claim(id: "ode-rate", figure: "ode",
                   statement: "\(setting): the error against the RK4 solution on a \(s.refinement)× finer grid of the same path decreases like L^-1 (Euler, order 1)",

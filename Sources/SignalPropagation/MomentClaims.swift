@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import ResNets
 
@@ -20,8 +21,8 @@ public enum MomentClaims {
         var claims: [Claim] = []
         for beta in betas {
             for depth in depths {
-                let id = "moment-\(spec.variant.rawValue)-\(spec.activation)-L\(depth)-beta\(formatCompact(beta))"
-                let statement = "\(model), L = \(depth), β = \(formatCompact(beta)): E‖h_L‖²/‖h_0‖² equals its exact value"
+                let id = "moment-\(spec.variant.rawValue)-\(spec.activation)-L\(depth)-beta\(NumberFormat.text(beta))"
+                let statement = "\(model), L = \(depth), β = \(NumberFormat.text(beta)): E‖h_L‖²/‖h_0‖² equals its exact value"
                 let statistic = "mean over models of ‖h_L‖²/‖h_0‖²"
                 guard let exact = Theory.expectedSquaredNormRatio(variant: spec.variant, activation: spec.activation,
                                                                   depth: depth, beta: beta) else {
@@ -31,7 +32,7 @@ public enum MomentClaims {
                 }
                 guard spec.depths.contains(depth), spec.betas.contains(beta), let initialization = spec.initializations.first else {
                     claims.append(.notRun(id: id, figure: figure, statement: statement, statistic: statistic,
-                                          reason: "the run has no L = \(depth), β = \(formatCompact(beta))"))
+                                          reason: "the run has no L = \(depth), β = \(NumberFormat.text(beta))"))
                     continue
                 }
                 let perModel = result.valuesPerModel(depth: depth, initialization: initialization, beta: beta) { $0.hRatio * $0.hRatio }
@@ -41,7 +42,7 @@ public enum MomentClaims {
                 claims.append(Claim(id: id, figure: figure, statement: statement + " \(formula(spec)) = \(short(exact))",
                                     statistic: statistic, measured: m.mean, interval: m.interval(),
                                     criterion: .within(exact, tolerance: tolerance), n: m.count,
-                                    note: "tolerance = \(formatCompact(options.standardErrors)) standard errors of the mean over models"))
+                                    note: "tolerance = \(NumberFormat.text(options.standardErrors)) standard errors of the mean over models"))
             }
         }
         return claims
@@ -62,7 +63,7 @@ public enum MomentClaims {
         let depth = spec.depths.max()!
         let d = spec.width
         let figure = "2"
-        let setting = "\(spec.variant.rawValue) \(spec.activation), d = \(d), L = \(depth), β = \(formatCompact(beta))"
+        let setting = "\(spec.variant.rawValue) \(spec.activation), d = \(d), L = \(depth), β = \(NumberFormat.text(beta))"
         let ids = ["fig2-lognormal-mean", "fig2-lognormal-variance", "fig2-lognormal-ks"]
         let statements = ["\(setting): the mean of log(‖h_L‖²/‖h_0‖²) is λ(1/2 − 1/d)",
                           "\(setting): the variance of log(‖h_L‖²/‖h_0‖²) is 2λ/d",
@@ -73,7 +74,7 @@ public enum MomentClaims {
                                                       reason: "no log-normal law is known for \(spec.variant.rawValue) \(spec.activation)") }
         }
         guard spec.betas.contains(beta), let initialization = spec.initializations.first else {
-            return zip(ids, statements).map { .notRun(id: $0, figure: figure, statement: $1, reason: "the run has no β = \(formatCompact(beta))") }
+            return zip(ids, statements).map { .notRun(id: $0, figure: figure, statement: $1, reason: "the run has no β = \(NumberFormat.text(beta))") }
         }
         let identityLaw = spec.activation == .identity
         let meanText = identityLaw ? "λ(1 − 2/d)" : "λ(1/2 − 1/d)"
@@ -91,15 +92,15 @@ public enum MomentClaims {
             Claim(id: ids[0], figure: figure, statement: "\(setting): the mean of log(‖h_L‖²/‖h_0‖²) is \(meanText) = \(short(law.mean))",
                   statistic: "sample mean of log(‖h_L‖²/‖h_0‖²)", measured: mean.mean, interval: mean.interval(),
                   criterion: .within(law.mean, tolerance: k * mean.standardError), n: n,
-                  note: "λ = Lα² = \(short(lambda)); tolerance = \(formatCompact(k)) standard errors"),
+                  note: "λ = Lα² = \(short(lambda)); tolerance = \(NumberFormat.text(k)) standard errors"),
             Claim(id: ids[1], figure: figure, statement: "\(setting): the variance of log(‖h_L‖²/‖h_0‖²) is \(varianceText) = \(short(law.variance))",
                   statistic: "sample variance of log(‖h_L‖²/‖h_0‖²)", measured: variance.variance,
                   interval: ConfidenceInterval(lower: variance.variance - 1.959963984540054 * variance.standardError,
                                                upper: variance.variance + 1.959963984540054 * variance.standardError, level: 0.95),
                   criterion: .within(law.variance, tolerance: k * variance.standardError), n: n,
-                  note: "standard error from the sample's fourth moment; tolerance = \(formatCompact(k)) standard errors"),
+                  note: "standard error from the sample's fourth moment; tolerance = \(NumberFormat.text(k)) standard errors"),
             Claim(id: ids[2], figure: figure,
-                  statement: "\(setting): log(‖h_L‖²/‖h_0‖²) is normal N(\(meanText), \(varianceText)) (KS test at level \(formatCompact(options.testLevel)))",
+                  statement: "\(setting): log(‖h_L‖²/‖h_0‖²) is normal N(\(meanText), \(varianceText)) (KS test at level \(NumberFormat.text(options.testLevel)))",
                   statistic: "Kolmogorov–Smirnov p-value", measured: ks.pValue, interval: nil,
                   criterion: .atLeast(options.testLevel), n: n,
                   note: "D = \(short(ks.statistic)); the law's parameters come from the theory, not from the sample"),

@@ -1,3 +1,4 @@
+import Support
 import Dispatch
 import Foundation
 import ResNets
@@ -77,7 +78,7 @@ public struct ODELimitSpec: Equatable, Sendable {
             throw ConfigurationError(setting: "depth", "each depth must divide the fine grid \(fineSteps) = \(refinement)·max(depths), got \(depth)")
         }
         guard lengthScale.isFinite, lengthScale > 0 else {
-            throw ConfigurationError(setting: "init", "the smooth length scale ℓ must be a positive number, got \(formatCompact(lengthScale))")
+            throw ConfigurationError(setting: "init", "the smooth length scale ℓ must be a positive number, got \(NumberFormat.text(lengthScale))")
         }
         if models < 2 { throw ConfigurationError(setting: "models", "must be at least 2, got \(models)") }
         if inputsPerModel < 1 { throw ConfigurationError(setting: "inputs", "must be a positive integer, got \(inputsPerModel)") }
@@ -110,10 +111,10 @@ public enum NeuralODELimit {
                 SmoothGaussianProcess.autocovariance(lag: $0, length: n, lengthScale: l, variant: .values)
             }
         } catch {
-            throw ConfigurationError(setting: "init", "cannot sample smooth:\(formatCompact(l)) on \(n + 1) points: \(error)")
+            throw ConfigurationError(setting: "init", "cannot sample smooth:\(NumberFormat.text(l)) on \(n + 1) points: \(error)")
         }
         guard process.covarianceError <= SmoothGaussianProcess.covarianceTolerance else {
-            throw ConfigurationError(setting: "init", "the fine sample of smooth:\(formatCompact(l)) is inaccurate (covariance error \(process.covarianceError))")
+            throw ConfigurationError(setting: "init", "the fine sample of smooth:\(NumberFormat.text(l)) is inaccurate (covariance error \(process.covarianceError))")
         }
         return process
     }

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import ResNets
 
@@ -97,7 +98,7 @@ public enum PhaseBoundaryClaims {
                 let id = flatId
                 let estimate = Bootstrap.percentile(layout.models[h], replicates: options.replicates, level: options.level,
                                                     seed: options.seed(for: id)) { crossing($0, betas: layout.betas) }
-                let hurst = formatCompact(layout.hursts[h])
+                let hurst = NumberFormat.text(layout.hursts[h])
                 claims.append(Claim(id: id, figure: "7", statement: flatStatement + " (at H = \(hurst), L = \(depth))",
                                     statistic: "β*(\(hurst)) where the mean of log10 \(metric.rawValue) crosses 0",
                                     measured: estimate.estimate, interval: estimate.interval,
@@ -113,7 +114,7 @@ public enum PhaseBoundaryClaims {
                                                     level: options.level, seed: options.seed(for: id)) {
                     crossing($0[0], betas: layout.betas) - crossing($0[1], betas: layout.betas)
                 }
-                let hi = formatCompact(layout.hursts[high]), lo = formatCompact(layout.hursts[low])
+                let hi = NumberFormat.text(layout.hursts[high]), lo = NumberFormat.text(layout.hursts[low])
                 claims.append(Claim(id: id, figure: "7", statement: risingStatement + " (β*(\(hi)) > β*(\(lo)), L = \(depth))",
                                     statistic: "β*(\(hi)) − β*(\(lo))", measured: estimate.estimate, interval: estimate.interval,
                                     criterion: .intervalAbove(0), n: layout.models[high].count + layout.models[low].count,

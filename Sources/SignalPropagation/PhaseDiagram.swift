@@ -1,5 +1,6 @@
 import Foundation
 import ResNets
+import Support
 
 /// The β × H phase diagram of figure 7: for each (H, β) cell, one number summarizing the
 /// relative differences over models × inputs, forward (h_diff) and backward (grad_diff),

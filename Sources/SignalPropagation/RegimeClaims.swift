@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import ResNets
 
@@ -62,7 +63,7 @@ public enum RegimeClaims {
         for metric in ClaimMetric.allCases {
             let figure = metric == .hDiff ? figures.0 : figures.1
             for (beta, expectation) in expectations {
-                let b = formatCompact(beta)
+                let b = NumberFormat.text(beta)
                 let id = "fig\(figure)-\(family)-beta\(b)-\(metric.rawValue)"
                 let what = "\(family), β = \(b): the median of \(metric.rawValue)"
                 let statistic = "log-log slope of the median \(metric.rawValue) against L over \(range)"
@@ -112,7 +113,7 @@ public enum RegimeClaims {
                                                       seed: options.seed(for: id + "-at-Lmax")) { Statistics.median($0.flatMap { $0 }) }
                     let threshold = options.explosionThreshold
                     claims.append(Claim(id: id + "-at-Lmax", figure: figure,
-                                        statement: "\(what) at L = \(depths.last!) is at least \(formatCompact(threshold))",
+                                        statement: "\(what) at L = \(depths.last!) is at least \(NumberFormat.text(threshold))",
                                         statistic: "median \(metric.rawValue) at L = \(depths.last!)",
                                         measured: median.estimate, interval: median.interval,
                                         criterion: .intervalAtLeast(threshold), n: deepest.count,

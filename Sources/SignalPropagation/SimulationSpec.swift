@@ -1,4 +1,5 @@
 import ResNets
+import Support
 
 /// Everything that defines an experiment at initialization (figures 1–7): the model, the
 /// grid of depths × initializations × β, how many independent models per (depth,
@@ -22,22 +23,23 @@ public struct SimulationSpec: Equatable, Sendable {
 
     public init() {}
 
-    /// Throws a `ConfigurationError` naming the first setting out of range.
+    /// Throws a ``ConfigurationError`` naming the first setting out of range: each setting's
+    /// rule as declared in ``SimulateRequest/settings``, then the rules between settings.
     public func validate() throws {
-        _ = try ResNetConfiguration(variant: variant, activation: activation, width: width, depth: 1,
-                                    inputDimension: inputDimension, outputDimension: outputDimension)
+        do { try SimulateRequest.settings.validate(SimulateRequest(spec: self)) } catch let e as SettingError {
+            throw ConfigurationError(setting: e.setting, e.detail)
+        }
+    }
+
+    /// The rules that involve the grid as a whole (the table checks each value).
+    func validateGrid() throws {
         if depths.isEmpty { throw ConfigurationError(setting: "depth", "needs at least one value") }
-        if let bad = depths.first(where: { $0 < 1 }) {
-            throw ConfigurationError(setting: "depth", "depths must be positive integers, got \(bad)")
-        }
         if betas.isEmpty { throw ConfigurationError(setting: "beta", "needs at least one value") }
-        if let bad = betas.first(where: { !$0.isFinite }) {
-            throw ConfigurationError(setting: "beta", "β must be a finite number, got \(formatCompact(bad))")
-        }
         if initializations.isEmpty { throw ConfigurationError(setting: "init", "needs at least one initialization") }
         for initialization in initializations { try initialization.validate() }
-        if samples < 1 { throw ConfigurationError(setting: "samples", "must be a positive integer, got \(samples)") }
-        if inputsPerModel < 1 { throw ConfigurationError(setting: "inputs", "must be a positive integer, got \(inputsPerModel)") }
+        if case .leakyReLU(let slope) = activation, !slope.isFinite {
+            throw ConfigurationError(setting: "activation", "leaky-relu slope must be finite")
+        }
         // Repeated values would merge in summaries and figures and count the same model twice.
         if Set(betas).count != betas.count { throw ConfigurationError(setting: "beta", "values must be distinct") }
         if Set(depths).count != depths.count { throw ConfigurationError(setting: "depth", "values must be distinct") }

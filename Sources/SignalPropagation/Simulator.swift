@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import ResNets
 import Stochastic
+import Support
 
 /// Runs the probes of an experiment at initialization (figures 1–7).
 ///

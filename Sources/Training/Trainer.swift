@@ -2,6 +2,7 @@ import DenseKernels
 import Foundation
 import ResNets
 import Stochastic
+import Support
 
 /// Metrics of one finished epoch.
 public struct EpochMetrics: Codable, Equatable, Sendable {

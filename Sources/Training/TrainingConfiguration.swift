@@ -1,5 +1,6 @@
 import Foundation
 import ResNets
+import Support
 
 extension Initialization {
     /// Whether models with this initialization get a zero-initialized trainable residual bias:
@@ -7,42 +8,54 @@ extension Initialization {
     public var hasResidualBias: Bool { family == "fbm" || family == "fbm-reference" }
 }
 
-/// Everything that determines a training run's numbers. Two runs with equal configurations
-/// produce the same parameters and metrics bit for bit, whatever the number of threads
-/// (a minibatch is always split into `columnBlocks` column blocks whose gradients are summed
-/// in block order; threads only run the blocks concurrently).
+/// Everything that determines a training run's numbers, and what it records. Two runs with
+/// equal configurations produce the same parameters and metrics bit for bit, whatever the
+/// number of threads (a minibatch is always split into `columnBlocks` column blocks whose
+/// gradients are summed in block order; threads only run the blocks concurrently).
+///
+/// The defaults are the property initializers below, and nowhere else: `train`'s help, a
+/// train sweep's cells and ``init(dataset:model:activation:width:depth:beta:initialization:residualBias:optimizer:learningRate:lrStep:lrGamma:epochs:batchSize:seed:trainLimit:testLimit:columnBlocks:weightEntry:)``
+/// read them. Each setting's range is declared once, in ``TrainRequest/settings``.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
-    /// `mnist`, `fashion-mnist`, `cifar10` or another label of the data.
-    public var dataset: String
-    /// `res1`, `res2` or `res3`.
-    public var model: ResidualVariant
-    public var activation: Activation
-    public var width: Int
-    public var depth: Int
+    public var dataset: DatasetKind = .mnist
+    public var model: ResidualVariant = .res1
+    public var activation: Activation = .relu
+    public var width = 30
+    public var depth = 1000
     /// α_L = L^{-β}.
-    public var beta: Double
-    public var initialization: Initialization
-    /// Trainable residual bias b_k initialized at 0 (default: only for fBm initializations).
-    public var residualBias: Bool
-    public var optimizer: OptimizerSettings
-    public var learningRate: Double
+    public var beta = 0.5
+    public var initialization: Initialization = .iidUniform
+    /// The `residual-bias` setting: on, off, or nil for auto (on for fBm initializations only).
+    public var residualBiasChoice: Bool? = nil
+    public var optimizer: OptimizerSettings = .adam
+    public var learningRate = 1e-3
     /// StepLR: multiply the learning rate by `lrGamma` every `lrStep` epochs.
-    public var lrStep: Int
-    public var lrGamma: Double
-    public var epochs: Int
-    public var batchSize: Int
-    public var seed: UInt64
+    public var lrStep = 5
+    public var lrGamma = 0.1
+    public var epochs = 10
+    public var batchSize = 128
+    public var seed: UInt64 = 0
     /// Use only the first N training / test examples (nil: all).
-    public var trainLimit: Int?
-    public var testLimit: Int?
+    public var trainLimit: Int? = nil
+    public var testLimit: Int? = nil
     /// Column blocks per minibatch (part of the numerics, see the type's documentation).
-    public var columnBlocks: Int
+    public var columnBlocks = 2
+    /// The residual weight V_k[i, j] recorded against k after training (figure 8); changes
+    /// what is recorded, not the numbers.
+    public var weightEntry: WeightEntry? = nil
 
-    public init(dataset: String = "mnist", model: ResidualVariant = .res1, activation: Activation = .relu,
-                width: Int = 30, depth: Int = 1000, beta: Double = 0.5, initialization: Initialization = .iidUniform,
-                residualBias: Bool? = nil, optimizer: OptimizerSettings = .adam, learningRate: Double = 1e-3,
-                lrStep: Int = 5, lrGamma: Double = 0.1, epochs: Int = 10, batchSize: Int = 128, seed: UInt64 = 0,
-                trainLimit: Int? = nil, testLimit: Int? = nil, columnBlocks: Int = 2) {
+    /// Every setting at its default.
+    public init() {}
+
+    /// The configuration with the values given; every other is its default.
+    public init(dataset: DatasetKind = defaults.dataset, model: ResidualVariant = defaults.model,
+                activation: Activation = defaults.activation, width: Int = defaults.width, depth: Int = defaults.depth,
+                beta: Double = defaults.beta, initialization: Initialization = defaults.initialization,
+                residualBias: Bool? = defaults.residualBiasChoice, optimizer: OptimizerSettings = defaults.optimizer,
+                learningRate: Double = defaults.learningRate, lrStep: Int = defaults.lrStep, lrGamma: Double = defaults.lrGamma,
+                epochs: Int = defaults.epochs, batchSize: Int = defaults.batchSize, seed: UInt64 = defaults.seed,
+                trainLimit: Int? = defaults.trainLimit, testLimit: Int? = defaults.testLimit,
+                columnBlocks: Int = defaults.columnBlocks, weightEntry: WeightEntry? = defaults.weightEntry) {
         self.dataset = dataset
         self.model = model
         self.activation = activation
@@ -50,7 +63,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.depth = depth
         self.beta = beta
         self.initialization = initialization
-        self.residualBias = residualBias ?? initialization.hasResidualBias
+        self.residualBiasChoice = residualBias
         self.optimizer = optimizer
         self.learningRate = learningRate
         self.lrStep = lrStep
@@ -61,23 +74,40 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.trainLimit = trainLimit
         self.testLimit = testLimit
         self.columnBlocks = columnBlocks
+        self.weightEntry = weightEntry
     }
 
-    /// Throws a `ConfigurationError` naming the first setting out of range.
+    /// Equal when they are the same run as recorded (their JSON): the residual bias compared
+    /// as used (auto or explicit), settings that do not apply (momentum under Adam) ignored.
+    public static func == (a: TrainingConfiguration, b: TrainingConfiguration) -> Bool {
+        let encoder = TrainingJSON.encoder(pretty: false)
+        return (try? encoder.encode(a)) == (try? encoder.encode(b))
+    }
+
+    /// The defaults (the property initializers).
+    public static let defaults = TrainingConfiguration()
+
+    /// Whether the residual layers have a trainable bias b_k initialized at 0: the
+    /// `residual-bias` setting, or for auto, whether the initialization is fBm (as in the
+    /// reference code).
+    public var residualBias: Bool {
+        get { residualBiasChoice ?? initialization.hasResidualBias }
+        set { residualBiasChoice = newValue }
+    }
+
+    /// Throws a ``ConfigurationError`` naming the first setting out of range: each setting's
+    /// rule as declared in ``TrainRequest/settings``, then the rules between settings.
     public func validate() throws {
-        if width < 1 { throw ConfigurationError(setting: "width", "must be a positive integer, got \(width)") }
-        if depth < 1 { throw ConfigurationError(setting: "depth", "must be a positive integer, got \(depth)") }
-        if !beta.isFinite { throw ConfigurationError(setting: "beta", "must be a finite number") }
-        if !(learningRate > 0) || !learningRate.isFinite { throw ConfigurationError(setting: "lr", "must be a positive number, got \(learningRate)") }
-        if lrStep < 1 { throw ConfigurationError(setting: "lr-step", "must be a positive integer, got \(lrStep)") }
-        if !(lrGamma > 0) || !lrGamma.isFinite { throw ConfigurationError(setting: "lr-gamma", "must be a positive number, got \(lrGamma)") }
-        if epochs < 1 { throw ConfigurationError(setting: "epochs", "must be a positive integer, got \(epochs)") }
-        if batchSize < 1 { throw ConfigurationError(setting: "batch-size", "must be a positive integer, got \(batchSize)") }
-        if columnBlocks < 1 { throw ConfigurationError(setting: "column-blocks", "must be a positive integer, got \(columnBlocks)") }
-        if let n = trainLimit, n < 1 { throw ConfigurationError(setting: "train-limit", "must be a positive integer, got \(n)") }
-        if let n = testLimit, n < 1 { throw ConfigurationError(setting: "test-limit", "must be a positive integer, got \(n)") }
-        if optimizer.kind == .sgd, !(optimizer.momentum >= 0) {
-            throw ConfigurationError(setting: "momentum", "must be a non-negative number, got \(optimizer.momentum)")
+        do { try TrainRequest.settings.validate(TrainRequest(configuration: self)) } catch let e as SettingError {
+            throw ConfigurationError(setting: e.setting, e.detail)
+        }
+    }
+
+    /// The rules that involve several settings (the table checks each value).
+    func validateCombinations() throws {
+        try initialization.validate()
+        if let entry = weightEntry, entry.i >= width || entry.j >= width {
+            throw ConfigurationError(setting: "weight-entry", "entry \(entry) is outside the \(width) × \(width) matrices")
         }
     }
 
@@ -93,11 +123,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
                                 inputDimension: features, outputDimension: classes)
     }
 
-    /// The settings that may differ between a run and its resumption (none changes the numbers
-    /// of the epochs already done): only `epochs` (a finished run can be extended).
+    /// The settings that differ between a run and its resumption, which must be none but
+    /// `epochs` (a finished run can be extended) and `weightEntry` (what is recorded at the end).
     public func differences(from other: TrainingConfiguration) -> [String] {
         var a = self, b = other
         a.epochs = 0; b.epochs = 0
+        a.weightEntry = nil; b.weightEntry = nil
         guard a != b else { return [] }
         let left = a.jsonObject, right = b.jsonObject
         return left.keys.sorted().filter { key in
@@ -117,12 +148,12 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         case lrStep = "lr_step", lrGamma = "lr_gamma", epochs, batchSize = "batch_size", seed
         case trainLimit = "train_limit", testLimit = "test_limit", columnBlocks = "column_blocks"
         case adamBeta1 = "adam_beta1", adamBeta2 = "adam_beta2", adamEpsilon = "adam_epsilon"
-        case dampening, nesterov
+        case dampening, nesterov, weightEntry = "weight_entry"
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(dataset, forKey: .dataset)
+        try c.encode(dataset.rawValue, forKey: .dataset)
         try c.encode(model.rawValue, forKey: .model)
         try c.encode(activation.description, forKey: .activation)
         try c.encode(width, forKey: .width)
@@ -150,6 +181,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try c.encode(trainLimit, forKey: .trainLimit)
         try c.encode(testLimit, forKey: .testLimit)
         try c.encode(columnBlocks, forKey: .columnBlocks)
+        try c.encodeIfPresent(weightEntry, forKey: .weightEntry)
     }
 
     public init(from decoder: Decoder) throws {
@@ -160,14 +192,14 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
                 throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(error)")
             }
         }
-        dataset = try c.decode(String.self, forKey: .dataset)
+        dataset = try parse(.dataset) { try DatasetKind(parsing: $0) }
         model = try parse(.model) { try ResidualVariant(parsing: $0) }
         activation = try parse(.activation) { try Activation(parsing: $0) }
         width = try c.decode(Int.self, forKey: .width)
         depth = try c.decode(Int.self, forKey: .depth)
         beta = try c.decode(Double.self, forKey: .beta)
         initialization = try parse(.initialization) { try Initialization(parsing: $0) }
-        residualBias = try c.decode(Bool.self, forKey: .residualBias)
+        residualBiasChoice = try c.decode(Bool.self, forKey: .residualBias)
         let kind = try parse(.optimizer) { text -> OptimizerKind in
             guard let k = OptimizerKind(rawValue: text) else { throw ConfigurationError(setting: "optimizer", text) }
             return k
@@ -193,6 +225,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         trainLimit = try c.decodeIfPresent(Int.self, forKey: .trainLimit)
         testLimit = try c.decodeIfPresent(Int.self, forKey: .testLimit)
         columnBlocks = try c.decode(Int.self, forKey: .columnBlocks)
+        weightEntry = try c.decodeIfPresent(WeightEntry.self, forKey: .weightEntry)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Persistence
 import ResNets
+import Support
 
 /// Why a run could not start or continue in its output folder.
 public enum TrainingRunError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -54,6 +55,11 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     public var parameterCount: Int
     public var trainExamples: Int
     public var testExamples: Int
+    /// V_k[i, j] against k, after the last finished epoch and at initialization, when the
+    /// configuration has a `weight-entry` (figure 8).
+    public var weightPath: WeightPath?
+    /// The version of the tool that wrote the document (absent in files of earlier versions).
+    public var toolVersion: ToolVersion?
 
     public struct RegularityPair: Codable, Equatable, Sendable {
         public var initial: [String: RegularityStatistics]
@@ -65,6 +71,7 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case config, epochs, diverged, divergence, finished, completedEpochs = "completed_epochs", initial, final
         case regularity, parameterCount = "parameter_count", trainExamples = "train_examples", testExamples = "test_examples"
+        case weightPath = "weight_path", toolVersion = "tool_version"
     }
 
     public init(trainer: Trainer) {
@@ -81,6 +88,10 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
         parameterCount = trainer.parameters.count
         trainExamples = trainer.train.count
         testExamples = trainer.test.count
+        weightPath = trainer.configuration.weightEntry.map {
+            WeightPath($0, trained: trainer.parameters, initial: trainer.initialParameters)
+        }
+        toolVersion = .current
     }
 
     public func json() throws -> String {

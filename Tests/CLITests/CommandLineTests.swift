@@ -149,6 +149,56 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("--depth"))
     }
 
+    /// Every run setting is listed in --help with its default and range, from the one declaration.
+    func testHelpShowsTheSettingsWithTheirDefaults() throws {
+        // Compared with white space collapsed: help is wrapped at 80 columns.
+        func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let expected = [
+            "train": ["--lr <x> Initial learning rate. (default: 0.001; > 0)", "--column-blocks <n> Column blocks per minibatch",
+                      "--weight-entry <i,j> Record V_k[i, j]", "--width <n> Width d of the hidden state. (default: 30; ≥ 1)",
+                      "--hurst <x> Hurst index H for --init fbm. (in (0, 1))", "--init <name>", "(default: iid-uniform)",
+                      "--residual-bias auto|on|off", "(default: auto: on for fbm only)", "--out <dir>", "--resume"],
+            "simulate": ["--width <n> Width d of the hidden state. (default: 40; ≥ 1)",
+                         "--depth <axis> Depths L: a list or start:stop:count (rounded to integers). (default: 10,120,230,340,450,560,670,780,890,1000; ≥ 1)",
+                         "--beta <axis>", "(default: 0.25,0.5,1)", "--threads <n>", "--out <file.csv>"],
+            "paths": ["--length <n> Number of steps L of each path. (default: 1000; 1 to 1048577)", "--hurst <axis>", "(default: 0.2,0.5,0.8; in (0, 1))"],
+        ]
+        for (command, lines) in expected {
+            let help = try run([command, "--help"])
+            XCTAssertEqual(help.status, 0)
+            for line in lines { XCTAssertTrue(words(help.stdout).contains(line), "\(command) --help lacks \(line):\n\(help.stdout)") }
+        }
+    }
+
+    /// Settings that once existed only in sweep specs are flags of train too.
+    func testSweepOnlySettingsAreFlags() throws {
+        for arguments in [["--weight-entry", "0,99"], ["--column-blocks", "0"]] {
+            let r = try run(["train", "--data-dir", path("none"), "--out", path("o")] + arguments)
+            XCTAssertEqual(r.status, 64)
+            XCTAssertTrue(r.stderr.hasPrefix("error: \(arguments[0])"), r.stderr)
+        }
+    }
+
+    /// `--version`: the package version and the git revision of this checkout.
+    func testVersionNamesTheRevision() throws {
+        let r = try run(["--version"])
+        XCTAssertEqual(r.status, 0)
+        let version = r.stdout.trimmingCharacters(in: .newlines)
+        XCTAssertNotNil(version.range(of: #"^\d+\.\d+\.\d+ \(revision ([0-9a-f]{12}(-dirty)?|unknown)\)$"#, options: .regularExpression), version)
+        // Built from this checkout: the revision is its HEAD.
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", GoldenOutputTests.repository.path, "rev-parse", "--short=12", "HEAD"]
+        let out = Pipe()
+        git.standardOutput = out
+        git.standardError = FileHandle.nullDevice
+        guard (try? git.run()) != nil else { throw XCTSkip("git is not available") }
+        let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .newlines)
+        git.waitUntilExit()
+        guard git.terminationStatus == 0, !head.isEmpty else { throw XCTSkip("not a git checkout") }
+        XCTAssertTrue(version.contains("(revision \(head)"), "\(version) should name \(head)")
+    }
+
     func testBenchRandomSectionPrintsThroughput() throws {
         let r = try run(["bench", "--section", "random"])
         XCTAssertEqual(r.status, 0, r.stderr)

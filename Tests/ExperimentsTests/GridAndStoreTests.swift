@@ -1,4 +1,5 @@
 import Experiments
+import Figures
 import Foundation
 import SignalPropagation
 import Training
@@ -36,13 +37,22 @@ final class GridAndStoreTests: XCTestCase {
         XCTAssertEqual(a.cells.map(\.id), b.cells.map(\.id))
         XCTAssertEqual(Set(a.cells.map(\.id)).count, a.cells.count)
         XCTAssertTrue(a.cells.allSatisfy { $0.id.count == 32 && $0.id.allSatisfy(\.isHexDigit) })
+        // Every identity setting, changed by the table, changes the id; so does the command.
         let cell = a.cells[0]
-        for key in cell.config.keys {
-            var changed = cell.config
-            changed[key] = changed[key]! + "1"
-            XCTAssertNotEqual(Cell.id(command: .simulate, config: changed), cell.id, key)
+        guard case .simulate(let spec, let models) = cell.spec else { return XCTFail("a simulate cell") }
+        let changes: [String: String] = ["model": "res1", "activation": "tanh", "init": "iid-gaussian", "width": "7",
+                                         "input-dim": "5", "output-dim": "2", "depth": "4", "beta": "0.25,0.5", "samples": "5",
+                                         "inputs": "3", "seed": "6"]
+        XCTAssertEqual(Set(changes.keys), Set(SimulateRequest.settings.settings.filter(\.identity).map(\.name)).subtracting(["hurst"]))
+        for (name, text) in changes {
+            var request = SimulateRequest(spec: spec)
+            try SimulateRequest.settings.apply([name: text], to: &request)
+            XCTAssertNotEqual(Cell(index: 0, spec: .simulate(request.spec, models: models)).id, cell.id, name)
         }
-        XCTAssertNotEqual(Cell.id(command: .train, config: cell.config), cell.id)
+        XCTAssertNotEqual(Cell(index: 0, spec: .simulate(spec, models: 1..<2)).id, cell.id, "the models")
+        XCTAssertEqual(Cell(index: 9, spec: .simulate(spec, models: models)).id, cell.id, "the position is not")
+        XCTAssertTrue(cell.spec.canonicalText.hasPrefix("resnet-scaling cell v2\ncommand=simulate\nactivation=relu\nbeta=0.25,0.5,1\n"),
+                      cell.spec.canonicalText)
         // The seed is part of the identity; thread counts are not.
         let seeded = try plan(small.replacingOccurrences(of: "seed: 5", with: "seed: 6"))
         XCTAssertTrue(Set(seeded.cells.map(\.id)).isDisjoint(with: a.cells.map(\.id)))
@@ -67,11 +77,12 @@ final class GridAndStoreTests: XCTestCase {
 
     /// Cells split by depth and by model range give exactly the rows of one monolithic run.
     func testSimulateCellsReproduceTheMonolithicRun() throws {
-        let p = try plan(small.replacingOccurrences(of: "  samples: 4", with: "  samples: 4\n  models-per-cell: 3"))
+        let p = try plan(small + "\nmodels-per-cell: 3\n")
         XCTAssertEqual(p.cells.count, 3 * 2)
         var rows: [String] = []
         for cell in p.cells {
-            for r in try SimulateCell.run(cell.config, threads: 2) {
+            guard case .simulate(let spec, let models) = cell.spec else { return XCTFail("a simulate cell") }
+            for r in try SimulateCell.run(spec, models: models, threads: 2) {
                 rows.append("\(r.depth) \(r.beta) \(r.modelIndex) \(r.inputIndex) \(r.metrics)")
             }
         }

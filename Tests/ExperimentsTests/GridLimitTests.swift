@@ -10,8 +10,9 @@ final class GridLimitTests: XCTestCase {
 
     func testCellCountIsTheExpandedCount() throws {
         let specs = [
-            "command: simulate\nsettings:\n  samples: 10\n  models-per-cell: 3\naxes:\n  depth: 10:100:4\n  beta: [0.5, 1]\n",
-            "command: simulate\naxes:\n  samples: [5, 7]\n  models-per-cell: [2, 5]\n  width: [4, 8]\n",
+            "command: simulate\nsettings:\n  samples: 10\naxes:\n  depth: 10:100:4\n  beta: [0.5, 1]\nmodels-per-cell: 3\n",
+            "command: simulate\naxes:\n  samples: [5, 7]\n  width: [4, 8]\nmodels-per-cell: 2\n",
+            "command: simulate\nsettings:\n  depth: 10,20,30\naxes:\n  samples: [5, 7]\n",
             "command: simulate\nsettings:\n  init: fbm\naxes:\n  hurst: 0.1:0.9:5\n  depth: [10, 20]\nseed: [0, 1, 2]\n",
             "command: train\nsettings:\n  depth: 10\naxes:\n  lr: [0.1, 0.01]\n  beta: 0:1:3\n  init: [iid-uniform, 'fbm:0.3']\nseed: [4, 5]\n",
         ]
@@ -34,7 +35,7 @@ final class GridLimitTests: XCTestCase {
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 1)
         // Models split into cells count too: 10^14 models one per cell.
-        let split = try parse("command: simulate\nsettings:\n  samples: 99999999999999\n  models-per-cell: 1\n")
+        let split = try parse("command: simulate\nsettings:\n  samples: 99999999999999\n  depth: 1000\nmodels-per-cell: 1\n")
         XCTAssertEqual(SweepPlan.cellCount(split), 99_999_999_999_999)
         XCTAssertThrowsError(try SweepPlan(spec: split)) { XCTAssertTrue($0 is ResourceError, "\($0)") }
         // A larger bound lets a grid through.
@@ -49,7 +50,7 @@ final class GridLimitTests: XCTestCase {
         let values = ["0", "-1", "1e15", "1000000000000000", "1e308", "-1e308", ".nan", ".inf", "99999999999999", "1e-308"]
         var outcomes: [String: Int] = ["parse": 0, "plan": 0, "memory": 0, "ok": 0]
         for command in SweepCommand.allCases {
-            for d in SettingSchema.descriptors(for: command) where d.name != "data-dir" {
+            for d in command.settings where d.name != "data-dir" {
                 for value in values + (d.name == "init" ? ["smooth:1e17", "smooth:1e308", "fbm:1e308", "smooth-increments:1e308"] : []) {
                     let extra = d.name == "hurst" ? "  init: fbm\n" : ""
                     let yaml = "command: \(command.rawValue)\nsettings:\n\(extra)  \(d.name): \(value)\n" +

@@ -45,9 +45,9 @@ final class SpecTests: XCTestCase {
         XCTAssertEqual(spec.axes[2].values[1], "0.188888888888889", "linspace values are rounded to 15 digits")
         let plan = try SweepPlan(spec: spec)
         XCTAssertEqual(plan.cells.count, 500)
-        XCTAssertEqual(plan.cells[0].config["lr"], "0.0001")
-        XCTAssertEqual(plan.cells[0].config["epochs"], "10", "defaults are part of the configuration")
-        XCTAssertNil(plan.cells[0].config["data-dir"], "where the data lives is not part of a cell's identity")
+        XCTAssertEqual(plan.cells[0].texts["lr"], "0.0001")
+        XCTAssertEqual(plan.cells[0].texts["epochs"], "10", "defaults are part of the configuration")
+        XCTAssertNil(plan.cells[0].texts["data-dir"], "where the data lives is not part of a cell's identity")
     }
 
     func testAxisFormsAreEquivalent() throws {
@@ -90,6 +90,16 @@ final class SpecTests: XCTestCase {
         }
     }
 
+    /// A rule between settings is checked per cell, and the message names where the key is.
+    func testCellErrorsCarryTheLine() throws {
+        XCTAssertThrowsError(try SweepPlan(spec: try parse("command: train\nsettings:\n  width: 3\n  init: fbm\n"))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("test.yaml:4: settings.init: fbm needs a Hurst index"), "\(error)")
+        }
+        XCTAssertThrowsError(try SweepPlan(spec: try parse("command: train\naxes:\n  hurst: [0.3, 0.7]\n"))) { error in
+            XCTAssertEqual("\(error)", "test.yaml:3: axes.hurst: applies to init fbm (without :<H>), but init is iid-uniform (cell hurst=0.3)")
+        }
+    }
+
     func testOverrides() throws {
         var spec = try parse(fig9)
         try spec.apply(overrides: ["depth=20", "lr=0.01", "beta=0.5,1", "epochs=1"])
@@ -119,8 +129,8 @@ final class SpecTests: XCTestCase {
             }
         }
         let fig7 = try SweepPlan(spec: try SweepSpec.load(path: folder.appendingPathComponent("fig7.yaml").path))
-        XCTAssertEqual(fig7.cells[0].config["beta"]?.split(separator: ",").count, 70, "β stays inside the cells")
-        XCTAssertEqual(Set(fig7.cells.compactMap { $0.config["hurst"] }).count, 51, "one cell per H")
+        XCTAssertEqual(fig7.cells[0].texts["beta"]?.split(separator: ",").count, 70, "β stays inside the cells")
+        XCTAssertEqual(Set(fig7.cells.compactMap { $0.texts["hurst"] }).count, 51, "one cell per H")
         let fig9 = try SweepSpec.load(path: folder.appendingPathComponent("fig9-mnist.yaml").path)
         XCTAssertTrue(fig9.settings["data-dir"]!.hasSuffix("/shared/data/mnist"), fig9.settings["data-dir"]!)
     }

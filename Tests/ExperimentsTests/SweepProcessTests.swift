@@ -216,7 +216,7 @@ final class SweepProcessTests: XCTestCase {
         let results = directory.appendingPathComponent("results").path
         // A per-cell failure: a plain file where each fashion-mnist cell's run folder goes.
         let plan = try SweepPlan(spec: try SweepSpec.parse(yaml: yaml, source: spec, baseDirectory: directory.path))
-        let blocked = plan.cells.filter { $0.config["dataset"] == "fashion-mnist" }
+        let blocked = plan.cells.filter { $0.texts["dataset"] == "fashion-mnist" }
         XCTAssertEqual(blocked.count, 8)
         try FileManager.default.createDirectory(atPath: results + "/runs", withIntermediateDirectories: true)
         for cell in blocked {
@@ -227,8 +227,8 @@ final class SweepProcessTests: XCTestCase {
         XCTAssertTrue(r.output.contains("8 done and 8 failed now"), r.output)
         let store = try ResultStore(directory: results, create: false)
         for cell in plan.cells {
-            let expected: CellRecord.Status = cell.config["dataset"] == "fashion-mnist" ? .failed : .done
-            XCTAssertEqual(store.record(cell.id)?.status, expected, cell.config["dataset"] ?? "")
+            let expected: CellRecord.Status = cell.texts["dataset"] == "fashion-mnist" ? .failed : .done
+            XCTAssertEqual(store.record(cell.id)?.status, expected, cell.texts["dataset"] ?? "")
         }
         let table = directory.appendingPathComponent("t.csv").path
         let c = try Tool.run(["collect", results, "--out", table])

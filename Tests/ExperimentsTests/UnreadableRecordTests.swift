@@ -1,4 +1,5 @@
 import Experiments
+import Figures
 import Foundation
 import XCTest
 
@@ -36,7 +37,7 @@ final class UnreadableRecordTests: XCTestCase {
         let whole = try Data(contentsOf: URL(fileURLWithPath: paths[0]))
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: paths[0]))
         try Data().write(to: URL(fileURLWithPath: paths[1]))
-        try Data("{\"format\": 1}".utf8).write(to: URL(fileURLWithPath: paths[2]))
+        try Data("{\"format\": 2}".utf8).write(to: URL(fileURLWithPath: paths[2]))
         try Data(contentsOf: URL(fileURLWithPath: paths[4])).write(to: URL(fileURLWithPath: paths[3]))
         return [cells[0].id: "not valid JSON (truncated?)", cells[1].id: "the file is empty",
                 cells[2].id: "missing key", cells[3].id: "it holds the record of cell \(cells[4].id)"]

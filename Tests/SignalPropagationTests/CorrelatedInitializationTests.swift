@@ -1,3 +1,4 @@
+import Support
 import XCTest
 import ResNets
 @testable import SignalPropagation

@@ -1,8 +1,8 @@
 import Foundation
-import ResNets
 
-/// Values of one axis of an experiment grid, written as a list `a,b,c` or an inclusive
-/// linspace `start:stop:count` (like numpy.linspace).
+/// The axis syntax of every setting that takes several numbers (on the command line, in a
+/// sweep spec and in `--set`): a list `a,b,c` or an inclusive linspace `start:stop:count`
+/// (like numpy.linspace). Errors are ``ConfigurationError``s naming the setting (`flag`).
 public enum AxisParser {
     /// The largest number of values an axis may have.
     public static let maximumCount = 100_000
@@ -24,9 +24,11 @@ public enum AxisParser {
                 throw ConfigurationError(setting: flag, "range count must be from 1 to \(maximumCount), got \(count)")
             }
             if count == 1 { return [start] }
-            // numpy.linspace: start + i·step, with the last point exactly `stop`.
+            // numpy.linspace: start + i·step, with the last point exactly `stop`; rounded to 15
+            // significant digits (0.3, not 0.30000000000000004), so that the value run is the
+            // decimal written in every table and cell id.
             let step = (stop - start) / Double(count - 1)
-            return (0..<count).map { $0 == count - 1 ? stop : start + Double($0) * step }
+            return (0..<count).map { $0 == count - 1 ? stop : NumberFormat.roundedForAxis(start + Double($0) * step) }
         }
         return try trimmed.split(separator: ",", omittingEmptySubsequences: false).map { item in
             let s = item.trimmingCharacters(in: .whitespaces)
@@ -38,23 +40,33 @@ public enum AxisParser {
         }
     }
 
-    /// Parses an axis of positive integers (e.g. depths). A linspace is rounded to the nearest
-    /// integers (`10:1000:10` is 10, 120, …, 1000) and values that rounding makes equal are
-    /// kept once, so a dense range over few integers gives fewer values than its count.
-    public static func positiveIntegers(_ text: String, flag: String) throws -> [Int] {
+    /// Parses an axis of integers. A linspace is rounded to the nearest integers
+    /// (`10:1000:10` is 10, 120, …, 1000) and values that rounding makes equal are kept once,
+    /// so a dense range over few integers gives fewer values than its count; a list must hold
+    /// whole numbers.
+    public static func integers(_ text: String, flag: String) throws -> [Int] {
         let values = try values(text, flag: flag)
+        let isRange = text.contains(":")
         var result: [Int] = []
         var seen = Set<Int>()  // a range of 10⁵ values: a linear search per value would take seconds
         for v in values {
-            let isRange = text.contains(":")
             guard isRange || v == v.rounded() else {
-                throw ConfigurationError(setting: flag, "must be whole numbers, got \(formatCompact(v))")
+                throw ConfigurationError(setting: flag, "must be whole numbers, got \(NumberFormat.text(v))")
             }
-            guard let n = Int(exactly: v.rounded()), n >= 1 else {
-                throw ConfigurationError(setting: flag, "must be positive integers below 2^63, got \(formatCompact(v))")
+            guard let n = Int(exactly: v.rounded()) else {
+                throw ConfigurationError(setting: flag, "must be integers below 2^63, got \(NumberFormat.text(v))")
             }
             if seen.insert(n).inserted { result.append(n) }
         }
         return result
+    }
+
+    /// Parses an axis of positive integers (e.g. depths), as ``integers(_:flag:)``.
+    public static func positiveIntegers(_ text: String, flag: String) throws -> [Int] {
+        let values = try integers(text, flag: flag)
+        if let bad = values.first(where: { $0 < 1 }) {
+            throw ConfigurationError(setting: flag, "must be positive integers, got \(bad)")
+        }
+        return values
     }
 }

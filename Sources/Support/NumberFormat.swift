@@ -1,18 +1,44 @@
 import Foundation
 
-/// Locale-independent, compact number formatting for tick labels, legends and SVG coordinates.
+/// The one number formatter of the toolkit. Every style is independent of the process locale
+/// (the decimal separator is always `.`, there is no grouping) and writes non-finite values
+/// as `inf`, `-inf` and `nan`.
 ///
-/// The output never depends on the process locale: it is built from integer digits, so the
-/// decimal separator is always `.`, there are no grouping separators, and floating-point noise
-/// (`0.30000000000000004`) is rounded away.
+/// | style | for | 1.0 | 0.1 + 0.2 | 1e-5 | 2.5e6 |
+/// | --- | --- | --- | --- | --- | --- |
+/// | ``shortest(_:)`` | data: CSV cells, records | `1.0` | `0.30000000000000004` | `1e-05` | `2500000.0` |
+/// | ``text(_:)`` | a setting's value, labels, messages | `1` | `0.30000000000000004` | `1e-05` | `2500000` |
+/// | ``compact(_:significantDigits:)`` | tick labels, summaries (rounded) | `1` | `0.3` | `1e-5` | `2.5e6` |
+/// | ``fixed(_:decimals:)`` | SVG coordinates | `1` | `0.3` | `0` | `2500000` |
 ///
-/// ```swift
-/// NumberFormat.compact(0.25)    // "0.25"
-/// NumberFormat.compact(0.001)   // "1e-3"
-/// NumberFormat.compact(1000)    // "1000"
-/// NumberFormat.compact(2.5e6)   // "2.5e6"
-/// ```
+/// ``shortest(_:)`` and ``text(_:)`` are exact: the text reads back as the same `Double`. So
+/// that an axis value written by `simulate` and by `collect` is the same text, axis values are
+/// rounded once when they are parsed (``roundedForAxis(_:)``), never when they are written.
 public enum NumberFormat {
+    /// The shortest decimal that reads back as exactly `value` (Swift's round-trip printing:
+    /// `0.25`, `1.0`, `1e-05`), or `inf`, `-inf`, `nan`. The text of a real in data files.
+    public static func shortest(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        return "\(value)"
+    }
+
+    /// As ``shortest(_:)``, but integral values below 10^15 are written as integers (`1`, not
+    /// `1.0`; `-0.0` as `0`): the text of a setting's value in help, tables, cell labels and
+    /// messages. Exact like ``shortest(_:)``.
+    public static func text(_ value: Double) -> String {
+        if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return shortest(value)
+    }
+
+    /// `value` rounded to 15 significant digits, so that computed axis values (a linspace step
+    /// times an index) are the decimals a user would write: 0.3, not 0.30000000000000004.
+    /// Applied once, where an axis is parsed; the value rounded is the value run and written.
+    public static func roundedForAxis(_ value: Double) -> Double {
+        guard value.isFinite, value != 0 else { return value }
+        return Double(String(format: "%.15g", value)) ?? value
+    }
+
     /// Formats `value` with at most `significantDigits` significant digits, trailing zeros removed.
     ///
     /// Magnitudes in `[0.01, 1e5)` are written in fixed notation (`0.01`, `12.5`, `10000`);

@@ -1,8 +1,8 @@
-import Figures
 import Foundation
 import Plots
 import ResNets
 import SignalPropagation
+import Training
 
 /// The figures a sweep's table can be drawn as.
 public enum SweepFigureKind: String, CaseIterable, Sendable {
@@ -27,7 +27,7 @@ public enum SweepFigureKind: String, CaseIterable, Sendable {
 public enum SweepFigures {
     /// Draws a figure from a collected table (`header`, `rows`); `weightPaths` come from the
     /// records (figure 8). Returns the figure and the kind drawn.
-    public static func figure(header: [String], rows: [[String]], weightPaths: [(config: [String: String], path: TrainCell.WeightPath)] = [],
+    public static func figure(header: [String], rows: [[String]], weightPaths: [(settings: [String: String], path: WeightPath)] = [],
                               kind requested: SweepFigureKind = .auto) throws -> (Figure, SweepFigureKind) {
         let table = Table(header: header, rows: rows)
         let isTrain = header.contains("test_accuracy")
@@ -54,13 +54,12 @@ public enum SweepFigures {
             guard !weightPaths.isEmpty else {
                 throw PlotError("figure 'weights' needs train cells with weight-entry, drawn from the results folder (plot DIR)")
             }
-            let paths = weightPaths.map { entry -> TrainingFigures.WeightPath in
-                let c = entry.config
+            let paths = weightPaths.map { entry -> (label: String, path: WeightPath) in
+                let c = entry.settings
                 let initialization = c["init"] == "fbm" ? "fbm H = \(c["hurst"] ?? "?")" : (c["init"] ?? "")
-                return TrainingFigures.WeightPath(label: "β = \(c["beta"] ?? "?"), \(initialization)", values: entry.path.trained,
-                                                  initialValues: entry.path.initial)
+                return ("β = \(c["beta"] ?? "?"), \(initialization)", entry.path)
             }
-            return (TrainingFigures.weightPathsFigure(paths, entry: (weightPaths[0].path.i, weightPaths[0].path.j)), kind)
+            return (TrainingFigures.weightPathsFigure(paths), kind)
         case .phase, .curves, .histograms:
             guard !isTrain else { throw PlotError("figure '\(kind.rawValue)' needs a simulate table") }
             let result = try simulationResult(table)
@@ -94,10 +93,14 @@ public enum SweepFigures {
         return Set(table.column("depth")).count == 1 ? .histograms : .curves
     }
 
+    /// The columns a simulate table (collect's) must have to be drawn.
+    static let simulateColumns = ["model", "activation", "init", "hurst", "width", "input_dim", "output_dim", "seed", "depth",
+                                  "beta", "model_index", "input_index", "h_ratio", "h_diff", "grad_ratio", "grad_diff"]
+
     /// Rebuilds a simulation result from a simulate table (the axes in order of appearance,
     /// depths sorted).
     static func simulationResult(_ table: Table) throws -> SimulationResult {
-        for name in Collector.simulateColumns where !table.header.contains(name) {
+        for name in simulateColumns where !table.header.contains(name) {
             throw PlotError("not a simulate table: no \(name) column")
         }
         var spec = SimulationSpec()
@@ -125,9 +128,11 @@ public enum SweepFigures {
                     return v
                 }
             }
-            let family = table.value(i, "init"), hurst = table.value(i, "hurst"), bandwidth = table.value(i, "bandwidth")
-            let parameter = !hurst.isEmpty ? hurst : bandwidth
-            let initialization = try Initialization(parsing: parameter.isEmpty ? family : "\(family):\(parameter)")
+            // As the settings write it: `fbm` with its H in `hurst`, others whole (`smooth:0.1`);
+            // a `bandwidth` column (simulate's CSV) holds the parameter apart.
+            let name = table.value(i, "init"), hurst = table.value(i, "hurst"), bandwidth = table.value(i, "bandwidth")
+            let parameter = !hurst.isEmpty ? hurst : (name.contains(":") ? "" : bandwidth)
+            let initialization = try Initialization(parsing: parameter.isEmpty ? name : "\(name):\(parameter)")
             if !initializations.contains(initialization) { initializations.append(initialization) }
             let beta = try number("beta")
             if !betas.contains(beta) { betas.append(beta) }
