@@ -18,9 +18,12 @@ public struct SlurmJob: Sendable {
     public var workers: Int
     public var retryFailed: Bool
     public var name: String
+    /// `--account`, `--qos`, `--mem`, `--gres`, `--constraint`, `--sbatch-option`: in both scripts.
+    public var options: SlurmOptions
 
     public init(executable: String, spec: String, results: String, overrides: [String], arraySize: Int, partition: String? = nil,
-                time: String? = nil, cpusPerTask: Int? = nil, workers: Int = 1, retryFailed: Bool = false, name: String) {
+                time: String? = nil, cpusPerTask: Int? = nil, workers: Int = 1, retryFailed: Bool = false, name: String,
+                options: SlurmOptions = SlurmOptions()) {
         self.executable = executable
         self.spec = spec
         self.results = results
@@ -32,6 +35,7 @@ public struct SlurmJob: Sendable {
         self.workers = workers
         self.retryFailed = retryFailed
         self.name = name
+        self.options = options
     }
 
     public var slurmDirectory: String { (results as NSString).appendingPathComponent("slurm") }
@@ -135,6 +139,11 @@ public struct SlurmJob: Sendable {
         if let time {
             try Self.checkTime(time)
             lines.append(try Self.directive("time", time))
+        }
+        try options.validate()
+        for (option, value, _) in options.named { lines.append(try Self.directive(option, value)) }
+        for extra in options.extra {
+            lines.append(try extra.value.map { try Self.directive(extra.key, $0) } ?? "#SBATCH --\(extra.key)")
         }
         return lines
     }

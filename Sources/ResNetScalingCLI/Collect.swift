@@ -12,7 +12,9 @@ struct Collect: ParsableCommand {
         accuracy, losses, divergence, regularity of V before and after training). Failed cells are listed on \
         standard error. The last line on standard output is `N done, M failed, K missing`, counted against \
         the cells the sweep stored in DIR/sweep.json, followed by `, U unreadable` when some cells/<id>.json \
-        cannot be read (each is named on standard error; the next sweep runs those cells again).
+        cannot be read (each is named on standard error; the next sweep runs those cells again). \
+        With --require-complete the table is still written, and the command then exits 1 with an error naming \
+        how many cells are missing, failed or unreadable, so that a pipeline stops there.
         """
     )
 
@@ -21,6 +23,10 @@ struct Collect: ParsableCommand {
 
     @Option(help: ArgumentHelp("The CSV table (written atomically; - for standard output).", valueName: "table.csv"))
     var out: String
+
+    @Flag(name: .customLong("require-complete"),
+          help: "Exit with status 1 (after writing the table) when any cell is missing, failed or unreadable.")
+    var requireComplete = false
 
     func run() throws {
         guard !results.isEmpty else { throw ValidationError("the results folder must not be empty") }
@@ -43,5 +49,14 @@ struct Collect: ParsableCommand {
         }
         outputs.say("\(table.rows.count) rows → \(out == "-" ? "standard output" : out)")
         outputs.say(table.summary.line)
+        let summary = table.summary
+        if requireComplete && summary.missing + summary.failed + summary.unreadable > 0 {
+            let parts = [(summary.missing, "missing"), (summary.failed, "failed"), (summary.unreadable, "unreadable")]
+                .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+            FileHandle.standardError.write(Data(("error: --require-complete: the sweep is not complete: " +
+                "\(parts.joined(separator: ", ")) of \(summary.done + summary.missing + summary.failed + summary.unreadable) cells " +
+                "(run the sweep again\(summary.failed > 0 ? " with --retry-failed" : "") to finish them)\n").utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -19,7 +19,10 @@ struct Sweep: ParsableCommand {
 
         --shard i/n runs every n-th cell starting at i (0-based: 0 ≤ i < n).
         --slurm writes DIR/slurm/array.sbatch (one shard per array task) and DIR/slurm/collect.sbatch \
-        (collect + plot, after the array); --submit also submits both and prints their job ids.
+        (collect + plot, after the array); --submit also submits both and prints their job ids. The scripts run \
+        a copy of this program, DIR/bin/resnet-scaling-<version>-<revision>-<sha>: a second submission from the \
+        same build reuses it, one from another build adds its own copy beside it. --partition, --time, --account, \
+        --qos, --mem, --gres, --constraint and each --sbatch-option KEY=VALUE become #SBATCH lines of both scripts.
 
           resnet-scaling sweep experiments/fig7-quick.yaml --results runs/fig7 --workers 2
           resnet-scaling collect runs/fig7 --out fig7.csv && resnet-scaling plot fig7.csv --out fig7.svg
@@ -67,6 +70,26 @@ struct Sweep: ParsableCommand {
     @Option(name: .customLong("cpus-per-task"), parsing: .unconditional, help: "With --slurm: CPUs per task.", transform: OptionParsing.threads)
     var cpusPerTask: Int?
 
+    @Option(help: "With --slurm: account to charge (sbatch --account).")
+    var account: String?
+
+    @Option(help: "With --slurm: quality of service (sbatch --qos).")
+    var qos: String?
+
+    @Option(help: ArgumentHelp("With --slurm: memory per node, e.g. 8G (sbatch --mem; unit K, M, G or T, default M).", valueName: "size"))
+    var mem: String?
+
+    @Option(help: ArgumentHelp("With --slurm: generic resources, e.g. gpu:1 (sbatch --gres).", valueName: "list"))
+    var gres: String?
+
+    @Option(help: ArgumentHelp("With --slurm: node features required (sbatch --constraint).", valueName: "list"))
+    var constraint: String?
+
+    @Option(name: .customLong("sbatch-option"), parsing: .singleValue,
+            help: ArgumentHelp("With --slurm: any other sbatch option, as KEY=VALUE (or KEY for a switch), e.g. mail-type=END; repeatable.",
+                               valueName: "key=value"))
+    var sbatchOptions: [String] = []
+
     @Flag(help: "With --slurm: submit both jobs (sbatch --parsable) and print their ids.")
     var submit = false
 
@@ -83,13 +106,16 @@ struct Sweep: ParsableCommand {
     func validate() throws {
         // An empty path would silently mean the working directory.
         if results.isEmpty { throw ValidationError("--results must not be empty") }
-        if !slurm && (arraySize != nil || partition != nil || time != nil || cpusPerTask != nil || submit) {
-            throw ValidationError("--array-size, --partition, --time, --cpus-per-task and --submit need --slurm")
+        if !slurm && (arraySize != nil || partition != nil || time != nil || cpusPerTask != nil || submit || account != nil || qos != nil ||
+                      mem != nil || gres != nil || constraint != nil || !sbatchOptions.isEmpty) {
+            throw ValidationError("--array-size, --partition, --time, --cpus-per-task, --account, --qos, --mem, --gres, --constraint, " +
+                                  "--sbatch-option and --submit need --slurm")
         }
         if slurm && shard != nil { throw ValidationError("--shard: the Slurm array assigns shards; do not combine with --slurm") }
         do {
             if let partition { try SlurmJob.checkDirectiveValue(partition, flag: "--partition") }
             if let time { try SlurmJob.checkTime(time, flag: "--time") }
+            try slurmOptions().validate()
         } catch let e as SpecError { throw ValidationError(e.description) }
     }
 
@@ -145,6 +171,12 @@ struct Sweep: ParsableCommand {
                      Date().timeIntervalSince(started), store.directory))
     }
 
+    /// The sbatch options given (each `--sbatch-option` parsed and checked).
+    private func slurmOptions() throws -> SlurmOptions {
+        SlurmOptions(account: account, qos: qos, mem: mem, gres: gres, constraint: constraint,
+                     extra: try sbatchOptions.map { try SbatchOption(parsing: $0) })
+    }
+
     private func writeSlurm(plan: SweepPlan, store: ResultStore, spec parsed: SweepSpec) throws {
         let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
         // A path that is not UTF-8 reaches us altered (invalid bytes become U+FFFD), and the
@@ -163,10 +195,19 @@ struct Sweep: ParsableCommand {
         }
         let tasks = min(arraySize ?? min(plan.cells.count, 1000), plan.cells.count)
         let name = "sweep-" + (URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent)
-        let job = SlurmJob(executable: executable, spec: specPath, results: store.directory, overrides: resolved, arraySize: max(tasks, 1),
+        // The scripts run a copy in DIR/bin (see SlurmExecutable): a rebuild while the jobs
+        // wait does not change their program.
+        let installed: (path: String, reused: Bool)
+        do { installed = try SlurmExecutable.install(executable, results: store.directory) } catch let e as SpecError {
+            throw ValidationError(e.description)
+        }
+        let options: SlurmOptions
+        do { options = try slurmOptions() } catch let e as SpecError { throw ValidationError(e.description) }
+        let job = SlurmJob(executable: installed.path, spec: specPath, results: store.directory, overrides: resolved, arraySize: max(tasks, 1),
                            partition: partition, time: time, cpusPerTask: cpusPerTask, workers: workers, retryFailed: retryFailed,
-                           name: name)
+                           name: name, options: options)
         do { try job.writeScripts() } catch let e as SpecError { throw ValidationError(e.description) }
+        print("program: \(installed.path) (\(installed.reused ? "the copy made by an earlier submission" : "copied"))")
         print("\(plan.cells.count) cells in \(job.arraySize) array task(s): \(job.arrayScriptPath)")
         print("collect job: \(job.collectScriptPath) → \(job.tablePath), \(job.figurePath)")
         if submit {

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Support
 import XCTest
 
 /// Generated job scripts run exactly the intended commands whatever the values hold: the
@@ -138,7 +139,10 @@ final class SlurmScriptSafetyTests: XCTestCase {
         let spec = directory.appendingPathComponent("spec\n$(touch pwned-d)\\.yaml").path
         return SlurmJob(executable: executable.path, spec: spec, results: results,
                         overrides: Self.hostile.map { "data-dir=" + $0 }, arraySize: 3, partition: "debug", time: "1-00:30",
-                        cpusPerTask: 4, workers: 2, retryFailed: true, name: "sweep-spec\n$(touch pwned-e)\r#SBATCH --wrap=x")
+                        cpusPerTask: 4, workers: 2, retryFailed: true, name: "sweep-spec\n$(touch pwned-e)\r#SBATCH --wrap=x",
+                        options: SlurmOptions(account: "x", qos: "high", mem: "8G", gres: "gpu:1", constraint: "avx2&ib",
+                                              extra: [SbatchOption(key: "mail-user", value: "a b\"; touch pwned-f #"),
+                                                      SbatchOption(key: "exclusive", value: nil)]))
     }
 
     /// The lines bash and sbatch read as directives and comments: everything before the first
@@ -152,7 +156,10 @@ final class SlurmScriptSafetyTests: XCTestCase {
             if l.hasPrefix("#SBATCH") {
                 XCTAssertTrue(l.hasPrefix("#SBATCH --job-name=") || l.hasPrefix("#SBATCH --array=") || l.hasPrefix("#SBATCH --output=") ||
                               l.hasPrefix("#SBATCH --partition=\"debug\"") || l.hasPrefix("#SBATCH --time=\"1-00:30\"") ||
-                              l.hasPrefix("#SBATCH --cpus-per-task=4"), "unexpected directive \(l.debugDescription)", file: file, line: line)
+                              l.hasPrefix("#SBATCH --cpus-per-task=4") || l == "#SBATCH --account=\"x\"" ||
+                              l == "#SBATCH --qos=\"high\"" || l == "#SBATCH --mem=\"8G\"" || l == "#SBATCH --gres=\"gpu:1\"" ||
+                              l == "#SBATCH --constraint=\"avx2&ib\"" || l == "#SBATCH --mail-user=\"a b\\\"; touch pwned-f #\"" ||
+                              l == "#SBATCH --exclusive", "unexpected directive \(l.debugDescription)", file: file, line: line)
             }
         }
         // The hostile job name is one quoted directive value: no line of its own.
@@ -255,6 +262,124 @@ final class SlurmScriptSafetyTests: XCTestCase {
         for good in ["10", "10:00", "01:00:00", "2-12", "2-12:30", "2-12:30:00", "UNLIMITED", "infinite"] {
             XCTAssertNoThrow(try SlurmJob.checkTime(good), good)
         }
+    }
+
+    /// Every sbatch option reaches both scripts as one directive line each; values a directive
+    /// cannot hold, malformed sizes and reserved or malformed keys are refused with the flag
+    /// named, on one line, and no script is written.
+    func testSbatchOptionsAreWrittenOnceInBothScriptsOrRefused() throws {
+        let job = try hostileJob(results: directory.appendingPathComponent("plain").path)
+        for script in [try job.arrayScript, try job.collectScript] {
+            checkHeader(script)
+            let lines = script.components(separatedBy: "\n")
+            for expected in ["#SBATCH --account=\"x\"", "#SBATCH --qos=\"high\"", "#SBATCH --mem=\"8G\"", "#SBATCH --gres=\"gpu:1\"",
+                             "#SBATCH --constraint=\"avx2&ib\"", "#SBATCH --exclusive"] {
+                XCTAssertEqual(lines.filter { $0 == expected }.count, 1, "\(expected) in\n\(script)")
+            }
+        }
+        let refused: [(SlurmOptions, String)] = [
+            (SlurmOptions(account: "a\nb"), "--account: "), (SlurmOptions(qos: "a b"), "--qos: "), (SlurmOptions(mem: "8 GB"), "--mem: "),
+            (SlurmOptions(mem: "8GB"), "--mem: "), (SlurmOptions(mem: "-1"), "--mem: "), (SlurmOptions(gres: ""), "--gres: "),
+            (SlurmOptions(constraint: "x\r#SBATCH --wrap=y"), "--constraint: "),
+            (SlurmOptions(extra: [SbatchOption(key: "mail-type", value: "END\ntouch pwned")]), "--sbatch-option: "),
+            (SlurmOptions(extra: [SbatchOption(key: "wrap", value: "touch pwned")]), "--sbatch-option: "),
+            (SlurmOptions(extra: [SbatchOption(key: "Bad Key", value: "1")]), "--sbatch-option: "),
+        ]
+        for (options, prefix) in refused {
+            var bad = try hostileJob()
+            bad.options = options
+            XCTAssertThrowsError(try bad.writeScripts()) { error in
+                XCTAssertTrue("\(error)".hasPrefix(prefix), "\(error)")
+                XCTAssertFalse("\(error)".contains("\n"), "\(error)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: bad.arrayScriptPath))
+        }
+        for good in ["8G", "8000", "512m", "1T", "0"] { XCTAssertNoThrow(try SlurmOptions.checkMemory(good), good) }
+        XCTAssertEqual(try SbatchOption(parsing: "mail-type=END,FAIL"), SbatchOption(key: "mail-type", value: "END,FAIL"))
+        XCTAssertEqual(try SbatchOption(parsing: "--exclusive"), SbatchOption(key: "exclusive", value: nil))
+        XCTAssertEqual(try SbatchOption(parsing: "comment=a=b c"), SbatchOption(key: "comment", value: "a=b c"))
+        for (text, reason) in [("account=x", "use --account"), ("array=0-3", "--array-size"), ("output=/tmp/x", "log files"),
+                               ("x=", "the value is empty"), ("=x", "not an sbatch long option"), ("dependency=afterok:1", "depend")] {
+            XCTAssertThrowsError(try SbatchOption(parsing: text), text) { XCTAssertTrue("\($0)".contains(reason), "\($0)") }
+        }
+    }
+
+    /// The scripts' program is a copy in DIR/bin named by version and content: installed
+    /// atomically, reused by a second submission of the same build, a new copy beside it for
+    /// another build, a damaged copy refreshed, anything but a regular file refused.
+    func testExecutableIsCopiedIntoTheResultsFolder() throws {
+        let results = directory.appendingPathComponent("results").path
+        let source = directory.appendingPathComponent("tool")
+        try stub(at: source, output: "v1")
+        let version = ToolVersion(package: "1.2.3", revision: "0123456789ab")
+        let first = try SlurmExecutable.install(source.path, results: results, version: version)
+        XCTAssertFalse(first.reused)
+        let bytes = try Data(contentsOf: source)
+        let name = (first.path as NSString).lastPathComponent
+        XCTAssertEqual((first.path as NSString).deletingLastPathComponent, results + "/bin")
+        XCTAssertTrue(name.range(of: "^resnet-scaling-1\\.2\\.3-0123456789ab-[0-9a-f]{12}$", options: .regularExpression) != nil, name)
+        XCTAssertEqual(FileManager.default.contents(atPath: first.path), bytes)
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: first.path))
+        let again = try SlurmExecutable.install(source.path, results: results, version: version)
+        XCTAssertEqual(again.path, first.path)
+        XCTAssertTrue(again.reused)
+        // A rebuild: its own copy beside the first, which stays for the jobs queued with it.
+        try stub(at: source, output: "v2")
+        let rebuilt = try SlurmExecutable.install(source.path, results: results, version: version)
+        XCTAssertNotEqual(rebuilt.path, first.path)
+        XCTAssertFalse(rebuilt.reused)
+        XCTAssertEqual(FileManager.default.contents(atPath: first.path), bytes)
+        // A damaged copy is replaced; a folder in the way is refused.
+        try Data("damaged".utf8).write(to: URL(fileURLWithPath: rebuilt.path))
+        let repaired = try SlurmExecutable.install(source.path, results: results, version: version)
+        XCTAssertFalse(repaired.reused)
+        XCTAssertEqual(FileManager.default.contents(atPath: rebuilt.path), try Data(contentsOf: source))
+        try FileManager.default.removeItem(atPath: rebuilt.path)
+        try FileManager.default.createDirectory(atPath: rebuilt.path, withIntermediateDirectories: false)
+        XCTAssertThrowsError(try SlurmExecutable.install(source.path, results: results, version: version)) {
+            XCTAssertTrue("\($0)".contains("is not a regular file"), "\($0)")
+        }
+    }
+
+    /// The real tool: the options on its command line reach both scripts, the scripts call
+    /// the copy in DIR/bin, a second run reuses it; a bad option stops before any file.
+    func testCommandLineSbatchOptionsAndProgramCopy() throws {
+        let spec = directory.appendingPathComponent("s.yaml")
+        try "command: simulate\nsettings:\n  width: 4\naxes:\n  beta: [0.5, 1]\n".write(to: spec, atomically: true, encoding: .utf8)
+        let results = directory.appendingPathComponent("r").path
+        let args = ["sweep", spec.path, "--results", results, "--slurm", "--account", "x", "--mem", "8G", "--gres", "gpu:1",
+                    "--qos", "normal", "--constraint", "avx2", "--sbatch-option", "mail-type=END", "--sbatch-option", "exclusive"]
+        let r = try Tool.run(args, in: directory)
+        XCTAssertEqual(r.status, 0, r.output)
+        let bin = try FileManager.default.contentsOfDirectory(atPath: results + "/bin")
+        XCTAssertEqual(bin.count, 1)
+        let copy = results + "/bin/" + bin[0]
+        XCTAssertTrue(bin[0].hasPrefix("resnet-scaling-\(ToolVersion.packageVersion)-"), bin[0])
+        XCTAssertEqual(FileManager.default.contents(atPath: copy), FileManager.default.contents(atPath: Tool.executable.path))
+        XCTAssertTrue(r.output.contains("program: \(copy) (copied)"), r.output)
+        for name in ["array.sbatch", "collect.sbatch"] {
+            let script = try String(contentsOfFile: results + "/slurm/" + name, encoding: .utf8)
+            for line in ["#SBATCH --account=\"x\"", "#SBATCH --mem=\"8G\"", "#SBATCH --gres=\"gpu:1\"", "#SBATCH --qos=\"normal\"",
+                         "#SBATCH --constraint=\"avx2\"", "#SBATCH --mail-type=\"END\"", "#SBATCH --exclusive"] {
+                XCTAssertTrue(script.contains("\n" + line + "\n"), "\(line) in \(script)")
+            }
+            XCTAssertTrue(script.contains("\n" + (try ShellQuoting.quote(copy)) + " "), script)
+            XCTAssertFalse(script.contains(Tool.executable.path), script)
+        }
+        let second = try Tool.run(args, in: directory)
+        XCTAssertEqual(second.status, 0, second.output)
+        XCTAssertTrue(second.output.contains("program: \(copy) (the copy made by an earlier submission)"), second.output)
+        // Refused before anything is created.
+        let other = directory.appendingPathComponent("r2").path
+        for flag in [["--mem", "8GB"], ["--account", "a\nb"], ["--sbatch-option", "wrap=touch pwned"], ["--sbatch-option", "time=10"]] {
+            let bad = try Tool.run(["sweep", spec.path, "--results", other, "--slurm"] + flag, in: directory)
+            XCTAssertEqual(bad.status, 64, bad.output)
+            XCTAssertTrue(bad.output.contains("error: \(flag[0]): "), bad.output)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: other))
+        }
+        let noSlurm = try Tool.run(["sweep", spec.path, "--results", other, "--account", "x"], in: directory)
+        XCTAssertEqual(noSlurm.status, 64, noSlurm.output)
+        XCTAssertTrue(noSlurm.output.contains("need --slurm"), noSlurm.output)
     }
 
     /// The command line: a newline in --partition or --time is refused before anything is

@@ -138,6 +138,14 @@ final class SweepProcessTests: XCTestCase {
             XCTAssertNoThrow(try JSONSerialization.jsonObject(with: record.data), "records are whole")
         }
 
+        // --require-complete: the table is written, and the status says the sweep is not done.
+        let partial = directory.appendingPathComponent("partial.csv").path
+        let incomplete = try Tool.run(["collect", results.path, "--out", partial, "--require-complete"])
+        XCTAssertEqual(incomplete.status, 1, incomplete.output)
+        XCTAssertTrue(incomplete.output.contains("error: --require-complete: the sweep is not complete: \(24 - before.count) missing of 24 cells"),
+                      incomplete.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: partial))
+
         let (status, output) = try Tool.run(["sweep", spec, "--results", results.path, "--workers", "2", "--threads", "1"])
         XCTAssertEqual(status, 0, output)
         let missing = 24 - before.count
@@ -149,7 +157,8 @@ final class SweepProcessTests: XCTestCase {
             XCTAssertEqual(after[id]?.modified, record.modified)
         }
         let table = directory.appendingPathComponent("t.csv").path
-        let collected = try Tool.run(["collect", results.path, "--out", table])
+        let collected = try Tool.run(["collect", results.path, "--out", table, "--require-complete"])
+        XCTAssertEqual(collected.status, 0, collected.output)
         XCTAssertEqual(collected.output.split(separator: "\n").last, "24 done, 0 failed, 0 missing")
         // Each cell's rows appear once: 3 models × 4 inputs × 8 β.
         let rows = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -233,6 +242,11 @@ final class SweepProcessTests: XCTestCase {
         let table = directory.appendingPathComponent("t.csv").path
         let c = try Tool.run(["collect", results, "--out", table])
         XCTAssertEqual(c.output.split(separator: "\n").last, "8 done, 8 failed, 0 missing", c.output)
+        XCTAssertEqual(c.status, 0, "without --require-complete an incomplete sweep is not an error")
+        let required = try Tool.run(["collect", results, "--out", table, "--require-complete"])
+        XCTAssertEqual(required.status, 1, required.output)
+        XCTAssertTrue(required.output.contains("the sweep is not complete: 8 failed of 16 cells (run the sweep again with --retry-failed"),
+                      required.output)
         for cell in blocked {
             XCTAssertTrue(c.output.contains(String(cell.id.prefix(12))), "failed cells are listed: \(c.output)")
         }
