@@ -61,6 +61,46 @@ public struct SweepReport: Equatable, Sendable {
     }
 }
 
+/// Where a shard stands, reported whenever a cell starts, ends or is skipped.
+public struct SweepProgress: Equatable, Sendable {
+    /// Cells of this shard.
+    public var cells: Int
+    /// Recorded done / failed by this process.
+    public var done: Int
+    public var failed: Int
+    /// Running in this process now.
+    public var running: Int
+    /// Found recorded already, or running in another process.
+    public var skipped: Int
+    /// Seconds since the shard started.
+    public var elapsed: Double
+
+    public init(cells: Int, done: Int, failed: Int, running: Int, skipped: Int, elapsed: Double) {
+        self.cells = cells
+        self.done = done
+        self.failed = failed
+        self.running = running
+        self.skipped = skipped
+        self.elapsed = elapsed
+    }
+
+    /// Cells neither finished here nor skipped.
+    public var remaining: Int { cells - done - failed - skipped }
+
+    /// Seconds until the shard ends at the rate of the cells finished so far by this process
+    /// (nil before the first one ends).
+    public var secondsRemaining: Double? {
+        done + failed > 0 ? elapsed / Double(done + failed) * Double(remaining) : nil
+    }
+
+    /// `12/500 cells: 10 done, 1 failed, 2 running, 3 skipped; ETA 4m10s`.
+    public var line: String {
+        "\(cells - remaining)/\(cells) cells: \(done) done, \(failed) failed, \(running) running" +
+            (skipped > 0 ? ", \(skipped) skipped (recorded or running elsewhere)" : "") +
+            "; ETA \(secondsRemaining.map(ProgressReporter.duration) ?? "?")"
+    }
+}
+
 /// Runs the unfinished cells of a shard, each under its lock, recording each as it ends.
 public final class SweepRunner: @unchecked Sendable {
     public typealias Execute = @Sendable (Cell, _ threads: Int) throws -> CellOutput
@@ -75,6 +115,10 @@ public final class SweepRunner: @unchecked Sendable {
     private let warn: @Sendable (String) -> Void
     private let lock = NSLock()
     private var report = SweepReport()
+    private var running = 0
+    private var started = Date()
+    /// Gets the shard's progress whenever a cell starts, ends or is skipped (under the runner's lock).
+    public var progress: (@Sendable (SweepProgress) -> Void)?
 
     /// `execute` defaults to running the cell's command (`simulate` probes or a training
     /// run in `store.runDirectory(id)`); tests inject their own. `log` gets progress lines,
@@ -144,6 +188,7 @@ public final class SweepRunner: @unchecked Sendable {
         try store.register(plan)
         report = SweepReport()
         report.cells = cells.count
+        started = Date()
         report.unreadable = unreadable
         var firstError: Error?
         let threads = threadsPerCell
@@ -173,10 +218,14 @@ public final class SweepRunner: @unchecked Sendable {
         return record.status
     }
 
-    private func count(_ update: (inout SweepReport) -> Void) {
+    private func count(running change: Int = 0, _ update: (inout SweepReport) -> Void = { _ in }) {
         lock.lock()
+        defer { lock.unlock() }
         update(&report)
-        lock.unlock()
+        running += change
+        progress?(SweepProgress(cells: report.cells, done: report.completed, failed: report.failed, running: running,
+                                skipped: report.alreadyDone + report.alreadyFailed + report.busy,
+                                elapsed: Date().timeIntervalSince(started)))
     }
 
     private func process(_ cell: Cell, threads: Int, total: Int, axisNames: [String]) throws {
@@ -195,6 +244,7 @@ public final class SweepRunner: @unchecked Sendable {
 
         let label = cell.label(axes: axisNames)
         log("cell \(cell.index + 1)/\(total) \(cell.id.prefix(12)) \(label): started")
+        count(running: 1)
         let started = Date()
         var record = CellRecord(cell: cell, status: .done, host: ProcessInfo.processInfo.hostName,
                                 pid: ProcessInfo.processInfo.processIdentifier, started: ISO8601DateFormatter().string(from: started),
@@ -210,7 +260,7 @@ public final class SweepRunner: @unchecked Sendable {
         }
         record.seconds = Date().timeIntervalSince(started)
         try store.write(record)
-        count { record.status == .done ? ($0.completed += 1) : ($0.failed += 1) }
+        count(running: -1) { record.status == .done ? ($0.completed += 1) : ($0.failed += 1) }
         let outcome = record.status == .done ? "done" : "FAILED: \(record.error ?? "")"
         log(String(format: "cell %d/%d %@ %@: %@ (%.1f s)", cell.index + 1, total, String(cell.id.prefix(12)), label, outcome,
                    record.seconds))

@@ -159,11 +159,17 @@ struct Sweep: ParsableCommand {
             return
         }
         let quiet = self.quiet
+        // Overall progress (done, failed, running, ETA) on one line that the cell lines scroll past.
+        let printer = ProgressReporter(label: "sweep", enabled: !quiet)
         let runner = SweepRunner(plan: plan, store: store, options: options, log: { line in
+            printer.clear()
             if !quiet { FileHandle.standardError.write(Data("sweep: \(line)\n".utf8)) }
         }, warn: { line in
+            printer.clear()
             FileHandle.standardError.write(Data("sweep: warning: \(line)\n".utf8))
         })
+        runner.progress = { p in printer.update { "sweep: " + p.line } }
+        defer { printer.clear() }
         let started = Date()
         let report: SweepReport
         do { report = try runner.run() } catch let e as SpecError { throw ValidationError(e.description) }

@@ -13,6 +13,9 @@ struct Train: ParsableCommand {
         Adam (β1 0.9, β2 0.999, ε 1e-8) or SGD with momentum. Pixels are scaled to [0, 1] and flattened. \
         fBm-initialized models get a zero-initialized trainable residual bias, as in the reference.
 
+        Every --log-every steps (default 50) a JSON line goes to OUT/log.jsonl (step, epoch, loss, \
+        learning_rate, gradient_norm, examples_per_second, seconds), written as it happens: tail -f it, or read it \
+        with pandas.read_json(path, lines=True); a resumed run cuts the lines past its checkpoint and appends. \
         After every epoch OUT/metrics.json and OUT/checkpoint.bin are written atomically; --resume \
         continues from the checkpoint to exactly the numbers of an uninterrupted run (with any --threads). \
         A run whose loss becomes non-finite stops and is recorded as diverged (exit status 0).
@@ -38,9 +41,18 @@ struct Train: ParsableCommand {
     @Flag(help: "Do not print progress or per-epoch lines.")
     var quiet = false
 
+    @Option(name: .customLong("log-every"), parsing: .unconditional,
+            help: ArgumentHelp("Append a line to OUT/log.jsonl every N training steps (0: no log). Does not change the numbers.",
+                               valueName: "N"))
+    var logEvery: Int = TrainingLog.defaultEvery
+
     @OptionGroup var resources: MemoryOption
 
     // MARK: Run
+
+    func validate() throws {
+        if logEvery < 0 { throw ValidationError("--log-every: \(logEvery) is negative; give a number of steps, or 0 for no log") }
+    }
 
     func run() throws {
         let request = try RunSettings.parse(TrainRequest.settings, settings)
@@ -62,7 +74,7 @@ struct Train: ParsableCommand {
         let printer = ProgressReporter(label: "train", enabled: !quiet)
         let metrics: MetricsDocument
         do {
-            metrics = try TrainingRun.run(config, in: out, resume: resume, threads: threads, loadData: {
+            metrics = try TrainingRun.run(config, in: out, resume: resume, threads: threads, logEvery: logEvery, loadData: {
                 let sets: (train: Dataset, test: Dataset)
                 do {
                     sets = try dataset.load(directory: dataDir, memoryLimit: resources.limit.remaining(after: model, for: "the model"))

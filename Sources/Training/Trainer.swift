@@ -467,3 +467,28 @@ final class EvaluationWorker: @unchecked Sendable {
         }
     }
 }
+
+// MARK: Gradient norm (for the run's log)
+
+extension Trainer {
+    /// ‖∇θ L‖₂: the Euclidean norm of the gradient of the mean loss over the last step's
+    /// minibatch of `examples` examples, over every parameter (A, B, V_k, W_k, biases). Read
+    /// from the gradient buffers the step left (the blocks summed as the optimizer sums them),
+    /// so it costs one pass over the parameters, and only when it is asked for (log lines).
+    public func lastGradientNorm(examples: Int) -> Double {
+        let blocks = min(configuration.columnBlocks, examples, workers.count)
+        guard blocks > 0 else { return .nan }
+        let terms = (0..<blocks).compactMap { workers[$0].result.parameterGradients }
+        guard terms.count == blocks else { return .nan }
+        var sum = 0.0
+        for part in [\ResNetParameters<Float>.inputLayer, \.outputLayer, \.v, \.w, \.bias] {
+            let arrays = terms.map { $0[keyPath: part] }
+            for i in 0..<arrays[0].count {
+                var g = 0.0
+                for a in arrays { g += Double(a[i]) }
+                sum += g * g
+            }
+        }
+        return sum.squareRoot()
+    }
+}

@@ -19,7 +19,8 @@ import Darwin
 ///    nothing), then the trainer is made: fresh, or from the folder's checkpoint, whose
 ///    settings must be the run's (a larger `epochs` extends it, a smaller one is refused).
 /// 4. The remaining epochs are trained; `checkpoint.bin` and `metrics.json` are written
-///    atomically after each one.
+///    atomically after each one, and a line goes to `log.jsonl` every `logEvery` steps
+///    (``TrainingLog``; 0: no log).
 ///
 /// If anything fails before the run has written a file, the lock is released and the folders
 /// this call created are removed: a refused run leaves nothing behind.
@@ -29,23 +30,39 @@ public enum TrainingRun {
     /// during epochs; `epochFinished` after each. Returns the final metrics.
     @discardableResult
     public static func run(_ configuration: TrainingConfiguration, in directory: String, resume: Bool, threads: Int,
+                           logEvery: Int = TrainingLog.defaultEvery,
                            loadData: () throws -> (train: Dataset, test: Dataset),
                            started: ((TrainingSession) -> Void)? = nil,
                            progress: ((TrainingProgress) -> Void)? = nil,
                            epochFinished: ((EpochOutcome) -> Void)? = nil) throws -> MetricsDocument {
         let folder = try RunFolder(directory, resume: resume)
         let session: TrainingSession
+        let log: TrainingLog?
         do {
             let data = try loadData()
             session = try TrainingSession(configuration: configuration, train: data.train, test: data.test, directory: directory,
                                           resume: resume, threads: threads, lock: folder.lock)
+            log = logEvery > 0 ? try TrainingLog(directory: directory, every: logEvery, trainer: session.trainer) : nil
         } catch {
             folder.abandon()
             throw error
         }
         defer { session.close() }
         started?(session)
-        return try session.run(progress: progress, epochFinished: epochFinished)
+        // A log line that cannot be written (a full disk) ends the logging; the run goes on to
+        // its end (its checkpoints are what a resume needs), then fails with the log's error.
+        var logError: Error?
+        let result = try session.run(progress: { p in
+            if let log, logError == nil {
+                do { try log.record(p) } catch { logError = error }
+            }
+            progress?(p)
+        }, epochFinished: { outcome in
+            log?.startEpoch()
+            epochFinished?(outcome)
+        })
+        if let logError { throw logError }
+        return result
     }
 }
 

@@ -95,6 +95,41 @@ final class GridAndStoreTests: XCTestCase {
         XCTAssertEqual(rows.sorted(), whole.sorted())
     }
 
+    /// The runner reports done, failed, running and skipped cells as they change, never more
+    /// running than workers, and ends with every cell counted; the line shows them and an ETA.
+    func testProgressCountsCellsAndGivesAnETA() throws {
+        let p = try plan(small)
+        let store = try ResultStore(directory: directory, create: true)
+        let seen = Locked<[SweepProgress]>([])
+        let execute: SweepRunner.Execute = { cell, _ in
+            usleep(20_000)
+            if cell.index == 1 { throw PlotError("boom") }
+            return CellOutput(rows: [[0.5, 0, 0, 1, 2, 3, 4]])
+        }
+        let runner = SweepRunner(plan: p, store: store, options: SweepOptions(workers: 2), execute: execute)
+        runner.progress = { progress in seen.mutate { $0.append(progress) } }
+        _ = try runner.run()
+        let reports = seen.value
+        XCTAssertEqual(reports.count, 6, "a start and an end per cell")
+        XCTAssertTrue(reports.allSatisfy { $0.cells == 3 && $0.running <= 2 && $0.running >= 0 }, "\(reports)")
+        let last = try XCTUnwrap(reports.last)
+        XCTAssertEqual([last.done, last.failed, last.running, last.skipped, last.remaining], [2, 1, 0, 0, 0])
+        XCTAssertEqual(last.secondsRemaining, 0)
+        XCTAssertNil(reports[0].secondsRemaining)
+        XCTAssertEqual(reports[0].line, "0/3 cells: 0 done, 0 failed, 1 running; ETA ?")
+        // A second run finds every cell recorded.
+        let again = SweepRunner(plan: p, store: store, options: SweepOptions(), execute: execute)
+        let skipped = Locked<[SweepProgress]>([])
+        again.progress = { progress in skipped.mutate { $0.append(progress) } }
+        _ = try again.run()
+        XCTAssertEqual(skipped.value.last?.skipped, 3)
+        XCTAssertEqual(skipped.value.last?.remaining, 0)
+        // The ETA: 4 of 10 cells finished in 8 s, 6 to go at that rate.
+        let mid = SweepProgress(cells: 10, done: 3, failed: 1, running: 2, skipped: 0, elapsed: 8)
+        XCTAssertEqual(mid.secondsRemaining, 12)
+        XCTAssertEqual(mid.line, "4/10 cells: 3 done, 1 failed, 2 running; ETA 12.0s")
+    }
+
     func testFailingCellIsRecordedAndTheSweepContinues() throws {
         let p = try plan(small)
         let store = try ResultStore(directory: directory, create: true)

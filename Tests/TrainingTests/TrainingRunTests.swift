@@ -31,7 +31,8 @@ final class TrainingRunTests: XCTestCase {
         let full = try TrainingRun.run(configuration(epochs: 2), in: whole.path, resume: false, threads: 1, loadData: { self.data },
                                        started: { XCTAssertFalse($0.resumed); started += 1 })
         XCTAssertEqual(started, 1)
-        XCTAssertEqual(contents(whole), [TrainingSession.lockFileName, TrainingSession.metricsFileName, Checkpoint.fileName])
+        XCTAssertEqual(contents(whole), [TrainingSession.lockFileName, TrainingSession.metricsFileName, Checkpoint.fileName,
+                                         TrainingLog.fileName])
         try TrainingRun.run(configuration(epochs: 1), in: split.path, resume: false, threads: 2, loadData: { self.data })
         let resumed = try TrainingRun.run(configuration(epochs: 2), in: split.path, resume: true, threads: 1, loadData: { self.data },
                                           started: { XCTAssertTrue($0.resumed) })
@@ -66,7 +67,8 @@ final class TrainingRunTests: XCTestCase {
             XCTAssertEqual((error as? ConfigurationError)?.setting, "epochs", "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: fresh.deletingLastPathComponent().path))
-        XCTAssertEqual(contents(existing), [TrainingSession.lockFileName, TrainingSession.metricsFileName, Checkpoint.fileName])
+        XCTAssertEqual(contents(existing), [TrainingSession.lockFileName, TrainingSession.metricsFileName, Checkpoint.fileName,
+                                            TrainingLog.fileName])
     }
 
     /// A `weight-entry` puts V_k[i, j] against k in metrics.json, after training and at initialization.
