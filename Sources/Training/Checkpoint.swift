@@ -16,7 +16,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Sendable
         case .missing(let p): return "\(p): checkpoint not found"
         case let .corrupt(p, r): return "\(p): corrupt checkpoint: \(r)"
         case let .unsupportedVersion(p, v):
-            return "\(p): checkpoint format version \(v) is not supported (this build reads version \(Checkpoint.formatVersion))"
+            return "\(p): checkpoint format version \(v) is not supported (this build reads versions 1 and \(Checkpoint.formatVersion))"
         case let .mismatch(p, r): return "\(p): \(r)"
         case .unreadable(let e): return e.description
         }
@@ -28,19 +28,23 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Sendable
 /// of an uninterrupted run (the minibatch order and learning rate of an epoch depend only on
 /// the seed and the epoch index).
 ///
-/// Binary format (little-endian):
-/// ```
-/// "RNSCKPT\0"                       8 bytes magic
-/// UInt32 version                    (1)
-/// UInt32 n, n bytes                 JSON header: config, epochs done, optimizer step, history, …
-/// UInt32 arrays
-///   per array: UInt16 n, n bytes name ("param.V", "opt1.V", "opt2.V", …), UInt64 count, count × Float32
-/// UInt32 CRC-32 of everything above
-/// ```
-/// Files are written atomically; a load checks magic, version, checksum, lengths and shapes.
+/// Format (version 2): a safetensors file (see `SafeTensors`) that NumPy and PyTorch load
+/// directly. Its tensors are the model's, named and shaped as in `weights.safetensors` (`A`,
+/// `B`, `V`, `W`, `bias`; see ``ModelWeights``), and the optimizer's state beside them,
+/// `optimizer.first.<name>` (Adam's m, SGD's momentum) and `optimizer.second.<name>` (Adam's
+/// v), same shapes. Its `__metadata__` holds the run's bookkeeping: `format`
+/// (`resnet-scaling checkpoint`), `version` (`2`), `header` (JSON: config, epochs done,
+/// optimizer step, history with the bit patterns of its numbers, …) and `crc32` (of the
+/// tensor data, decimal). Files are written atomically; a load checks the format, version,
+/// checksum, and every tensor's presence and shape.
+///
+/// Version 1 files (`RNSCKPT\0` magic, the format of tool versions up to 0.9.0) are still
+/// read; any other version is refused with a message naming it.
 public struct Checkpoint: Equatable, Sendable {
     public static let magic: [UInt8] = Array("RNSCKPT".utf8) + [0]
-    public static let formatVersion: UInt32 = 1
+    /// The version written; version 1 (the earlier binary format) is also read.
+    public static let formatVersion: UInt32 = 2
+    static let formatName = "resnet-scaling checkpoint"
     public static let fileName = "checkpoint.bin"
 
     public var configuration: TrainingConfiguration
@@ -104,7 +108,39 @@ public struct Checkpoint: Equatable, Sendable {
 
     // MARK: Encoding
 
+    /// The checkpoint as a safetensors file (format version 2, see the type).
     public func encoded() throws -> Data {
+        let json = try TrainingJSON.encoder(pretty: false).encode(header)
+        var tensors: [(name: String, tensor: FloatTensor)] = []
+        let c = parameters.configuration
+        var p = parameters, m = optimizer.first, v = optimizer.second
+        p.forEachArray { name, a in tensors.append((name, FloatTensor(shape: ModelWeights.shape(name, c), values: a))) }
+        m.forEachArray { name, a in tensors.append(("optimizer.first.\(name)", FloatTensor(shape: ModelWeights.shape(name, c), values: a))) }
+        v.forEachArray { name, a in
+            if !a.isEmpty { tensors.append(("optimizer.second.\(name)", FloatTensor(shape: ModelWeights.shape(name, c), values: a))) }
+        }
+        var crc: UInt32 = 0
+        for (_, t) in tensors {
+            var le = t.values.map { $0.bitPattern.littleEndian }
+            crc = le.withUnsafeMutableBytes { Gzip.crc32(UnsafeRawBufferPointer($0), continuing: crc) }
+        }
+        return try SafeTensors.encode(tensors, metadata: ["format": Self.formatName, "version": String(Self.formatVersion),
+                                                          "header": String(decoding: json, as: UTF8.self), "crc32": String(crc)])
+    }
+
+    var header: Header {
+        let c = parameters.configuration
+        return Header(config: configuration,
+                      network: NetworkShape(inputDimension: c.inputDimension, outputDimension: c.outputDimension),
+                      hasBias: parameters.hasBias, completedEpochs: completedEpochs, optimizerStep: optimizer.step,
+                      history: history, historyBits: history.map(Self.bits), divergence: divergence,
+                      initialEvaluation: initialEvaluation, initialRegularity: initialRegularity,
+                      dataFingerprint: dataFingerprint)
+    }
+
+    /// The checkpoint in format version 1 (written by tool versions up to 0.9.0; kept to test
+    /// that such files are still read).
+    func encodedVersion1() throws -> Data {
         let c = parameters.configuration
         let header = Header(config: configuration,
                             network: NetworkShape(inputDimension: c.inputDimension, outputDimension: c.outputDimension),
@@ -115,7 +151,7 @@ public struct Checkpoint: Equatable, Sendable {
         let json = try TrainingJSON.encoder(pretty: false).encode(header)
         var out = Data()
         out.append(contentsOf: Self.magic)
-        append(&out, Self.formatVersion)
+        append(&out, UInt32(1))
         append(&out, UInt32(json.count))
         out.append(json)
         let arrays = namedArrays()
@@ -166,15 +202,50 @@ public struct Checkpoint: Equatable, Sendable {
         return checkpoint
     }
 
+    /// Reads a checkpoint of format version 2 (safetensors) or 1 (the earlier binary format).
     public static func decode(_ data: Data, path: String = "checkpoint") throws -> Checkpoint {
         let bytes = [UInt8](data)
+        if bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic {
+            return try decodeVersion1(bytes, path: path)
+        }
+        func corrupt(_ reason: String) -> CheckpointError { .corrupt(path: path, reason: reason) }
+        let file: (tensors: [String: FloatTensor], metadata: [String: String])
+        do { file = try SafeTensors.decode(data) } catch {
+            throw corrupt("not a ResNetScaling checkpoint (neither a safetensors file nor the version 1 format): \(error)")
+        }
+        guard file.metadata["format"] == formatName else {
+            throw corrupt("not a ResNetScaling checkpoint (a safetensors file without format '\(formatName)' in its metadata)")
+        }
+        guard file.metadata["version"] == String(formatVersion) else {
+            throw CheckpointError.unsupportedVersion(path: path, version: UInt32(file.metadata["version"] ?? "") ?? 0)
+        }
+        var length: UInt64 = 0
+        for i in 0..<8 { length |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        let computed = bytes.withUnsafeBytes { Gzip.crc32(UnsafeRawBufferPointer(rebasing: $0[(8 + Int(length))...])) }
+        guard file.metadata["crc32"] == String(computed) else { throw corrupt("checksum mismatch (the file is damaged)") }
+        let header: Header
+        do { header = try TrainingJSON.decoder().decode(Header.self, from: Data((file.metadata["header"] ?? "").utf8)) } catch {
+            throw corrupt("unreadable header: \(error)")
+        }
+        var arrays: [String: [Float]] = [:]
+        var shapes: [String: [Int]] = [:]
+        for (name, t) in file.tensors {
+            let key = name.hasPrefix("optimizer.first.") ? "opt1." + name.dropFirst("optimizer.first.".count)
+                : name.hasPrefix("optimizer.second.") ? "opt2." + name.dropFirst("optimizer.second.".count) : "param." + name
+            arrays[key] = t.values
+            shapes[key] = t.shape
+        }
+        return try assemble(header: header, arrays: arrays, shapes: shapes, path: path)
+    }
+
+    static func decodeVersion1(_ bytes: [UInt8], path: String) throws -> Checkpoint {
         func corrupt(_ reason: String) -> CheckpointError { .corrupt(path: path, reason: reason) }
         guard bytes.count >= magic.count + 8, Array(bytes[0..<magic.count]) == magic else {
             throw corrupt("not a ResNetScaling checkpoint (bad magic)")
         }
         var reader = ByteReader(bytes: bytes, offset: magic.count)
         let version: UInt32 = try reader.read(or: corrupt("truncated header"))
-        guard version == formatVersion else { throw CheckpointError.unsupportedVersion(path: path, version: version) }
+        guard version == 1 else { throw CheckpointError.unsupportedVersion(path: path, version: version) }
         guard bytes.count >= magic.count + 12 else { throw corrupt("truncated file") }
         let stored = UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8
             | UInt32(bytes[bytes.count - 2]) << 16 | UInt32(bytes[bytes.count - 1]) << 24
@@ -206,7 +277,13 @@ public struct Checkpoint: Equatable, Sendable {
             arrays[name] = values
         }
         guard reader.remaining == 0 else { throw corrupt("\(reader.remaining) unexpected bytes before the checksum") }
+        return try assemble(header: header, arrays: arrays, shapes: nil, path: path)
+    }
 
+    /// The checkpoint from its header and named arrays (`param.V`, `opt1.V`, …), every array
+    /// checked against the configuration (and its shape, when the file gives shapes).
+    static func assemble(header: Header, arrays: [String: [Float]], shapes: [String: [Int]]?, path: String) throws -> Checkpoint {
+        func corrupt(_ reason: String) -> CheckpointError { .corrupt(path: path, reason: reason) }
         // Rebuild and check every shape against the configuration.
         let config = header.config
         let network: ResNetConfiguration
@@ -224,6 +301,10 @@ public struct Checkpoint: Equatable, Sendable {
                 used.insert("\(prefix).\(name)")
                 guard values.count == a.count else {
                     throw corrupt("array '\(prefix).\(name)' has \(values.count) values, the configuration needs \(a.count)")
+                }
+                let expected = ModelWeights.shape(name, network)
+                if let shape = shapes?["\(prefix).\(name)"], shape != expected {
+                    throw corrupt("array '\(prefix).\(name)' has shape \(shape), the configuration needs \(expected)")
                 }
                 a = values
             }

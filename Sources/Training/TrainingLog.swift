@@ -36,8 +36,8 @@ public final class TrainingLog {
     public let every: Int
     private let descriptor: Int32
     private let trainer: Trainer
-    private var epochStart = Date()
-    private var windowStart = Date()
+    /// Seconds into the epoch at the previous line (the trainer's clock: examples / rate).
+    private var windowStart = 0.0
     private var windowLoss = 0.0
     private var windowExamples = 0
     /// The epoch's loss sum and examples at the previous step (the progress reports means).
@@ -91,7 +91,7 @@ public final class TrainingLog {
     /// Called after every step with the trainer's progress; writes a line every `every` steps.
     public func record(_ p: TrainingProgress) throws {
         let batch = trainer.configuration.batchSize, count = trainer.train.count
-        if p.step == 1 { epochLoss = 0; epochExamples = 0 }
+        if p.step == 1 { startEpoch() }
         let seen = min(p.step * batch, count)
         let lossSum = p.loss * Double(seen)
         windowLoss += lossSum - epochLoss
@@ -100,30 +100,31 @@ public final class TrainingLog {
         epochExamples = seen
         let step = (p.epoch - 1) * p.stepsPerEpoch + p.step
         guard step % every == 0 else { return }
-        let now = Date()
+        // The trainer's own clock: its rate is the epoch's examples over its seconds so far.
+        let elapsed = p.examplesPerSecond > 0 ? Double(seen) / p.examplesPerSecond : 0
         let examples = min(batch, count - (p.step - 1) * batch)
         let fields: [(String, Double)] = [
             ("loss", windowLoss / Double(max(windowExamples, 1))),
             ("learning_rate", trainer.configuration.schedule.learningRate(epoch: p.epoch - 1)),
             ("gradient_norm", trainer.lastGradientNorm(examples: examples)),
-            ("examples_per_second", Double(windowExamples) / max(now.timeIntervalSince(windowStart), 1e-9)),
-            ("seconds", trainer.history.map(\.seconds).reduce(0, +) + now.timeIntervalSince(epochStart)),
+            ("examples_per_second", Double(windowExamples) / max(elapsed - windowStart, 1e-9)),
+            ("seconds", trainer.history.map(\.seconds).reduce(0, +) + elapsed),
         ]
         let line = "{\"step\":\(step),\"epoch\":\(p.epoch)," +
             fields.map { "\"\($0.0)\":\($0.1.isFinite ? NumberFormat.shortest($0.1) : "null")" }.joined(separator: ",") + "}\n"
         try append(line)
-        windowStart = now
+        windowStart = elapsed
         windowLoss = 0
         windowExamples = 0
     }
 
-    /// Starts an epoch's clock and a new window (the evaluation between epochs is not counted
-    /// in a rate).
-    public func startEpoch() {
-        epochStart = Date()
-        windowStart = epochStart
+    /// A new epoch: its loss sums and the window start again.
+    private func startEpoch() {
+        windowStart = 0
         windowLoss = 0
         windowExamples = 0
+        epochLoss = 0
+        epochExamples = 0
     }
 
     private func append(_ line: String) throws {

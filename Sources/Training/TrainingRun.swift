@@ -57,10 +57,7 @@ public enum TrainingRun {
                 do { try log.record(p) } catch { logError = error }
             }
             progress?(p)
-        }, epochFinished: { outcome in
-            log?.startEpoch()
-            epochFinished?(outcome)
-        })
+        }, epochFinished: epochFinished)
         if let logError { throw logError }
         return result
     }

@@ -100,8 +100,9 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     }
 }
 
-/// A training run tied to an output folder: `metrics.json` and `checkpoint.bin` are written
-/// atomically after every epoch, and `resume` continues from the checkpoint. The session holds
+/// A training run tied to an output folder: `metrics.json`, `checkpoint.bin` and
+/// `weights.safetensors` are written atomically after every epoch (`weights.safetensors` and
+/// `weights-initial.safetensors` also at initialization), and `resume` continues from the checkpoint. The session holds
 /// an exclusive lock on the folder (`run.lock`) from its start until `close()` or its end, so
 /// that two runs never write one folder.
 public final class TrainingSession {
@@ -116,6 +117,9 @@ public final class TrainingSession {
 
     public var metricsPath: String { (directory as NSString).appendingPathComponent(Self.metricsFileName) }
     public var checkpointPath: String { (directory as NSString).appendingPathComponent(Checkpoint.fileName) }
+    /// The latest weights (``ModelWeights``), and those at initialization.
+    public var weightsPath: String { (directory as NSString).appendingPathComponent(ModelWeights.fileName) }
+    public var initialWeightsPath: String { (directory as NSString).appendingPathComponent(ModelWeights.initialFileName) }
 
     /// Prepares the folder (created if missing), locks it, and prepares the trainer: fresh, or
     /// restored from the folder's checkpoint when `resume` is set (a missing checkpoint starts
@@ -157,7 +161,7 @@ public final class TrainingSession {
             trainer = try Trainer(configuration: configuration, train: train, test: test, threads: threads)
             resumed = false
         }
-        for path in [metricsPath, self.checkpointPath] {
+        for path in [metricsPath, self.checkpointPath, weightsPath, initialWeightsPath] {
             do { try AtomicFile.checkWritable(path) } catch {
                 throw TrainingRunError.outputDirectory(path: directory, reason: "\(error)")
             }
@@ -201,6 +205,14 @@ public final class TrainingSession {
         if trainer.initialEvaluation == nil && !trainer.isFinished {
             trainer.evaluateInitial()
         }
+        // The weights at initialization (once), and as the latest weights of a new run.
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: initialWeightsPath) {
+            try ModelWeights.write(trainer.initialParameters, configuration: trainer.configuration, epoch: 0, to: initialWeightsPath)
+        }
+        if !resumed || !fm.fileExists(atPath: weightsPath) {
+            try ModelWeights.write(trainer.parameters, configuration: trainer.configuration, epoch: trainer.completedEpochs, to: weightsPath)
+        }
         var last: MetricsDocument?
         while !trainer.isFinished {
             let outcome = trainer.runEpoch(progress: progress)
@@ -211,11 +223,19 @@ public final class TrainingSession {
         return try last ?? save()
     }
 
-    /// Writes the checkpoint, then the metrics (both atomically); returns the metrics.
+    /// Writes the checkpoint, the weights, then the metrics (each atomically); returns the
+    /// metrics, whose weight path (figure 8) is read back from the weights files.
     @discardableResult
     public func save() throws -> MetricsDocument {
         try Checkpoint(trainer: trainer).write(to: checkpointPath)
-        let metrics = MetricsDocument(trainer: trainer)
+        try ModelWeights.write(trainer.parameters, configuration: trainer.configuration, epoch: trainer.completedEpochs, to: weightsPath)
+        var metrics = MetricsDocument(trainer: trainer)
+        if let entry = trainer.configuration.weightEntry {
+            let trained = try ModelWeights.path(entry, in: ModelWeights.read(weightsPath), file: weightsPath)
+            let initial = FileManager.default.fileExists(atPath: initialWeightsPath)
+                ? try ModelWeights.path(entry, in: ModelWeights.read(initialWeightsPath), file: initialWeightsPath) : nil
+            metrics.weightPath = WeightPath(i: entry.i, j: entry.j, trained: trained, initial: initial)
+        }
         try AtomicFile.write(metrics.json(), to: metricsPath)
         return metrics
     }

@@ -32,7 +32,7 @@ final class TrainingRunTests: XCTestCase {
                                        started: { XCTAssertFalse($0.resumed); started += 1 })
         XCTAssertEqual(started, 1)
         XCTAssertEqual(contents(whole), [TrainingSession.lockFileName, TrainingSession.metricsFileName, Checkpoint.fileName,
-                                         TrainingLog.fileName])
+                                         TrainingLog.fileName, ModelWeights.fileName, ModelWeights.initialFileName])
         try TrainingRun.run(configuration(epochs: 1), in: split.path, resume: false, threads: 2, loadData: { self.data })
         let resumed = try TrainingRun.run(configuration(epochs: 2), in: split.path, resume: true, threads: 1, loadData: { self.data },
                                           started: { XCTAssertTrue($0.resumed) })
@@ -68,7 +68,7 @@ final class TrainingRunTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: fresh.deletingLastPathComponent().path))
         XCTAssertEqual(contents(existing), [TrainingSession.lockFileName, TrainingSession.metricsFileName, Checkpoint.fileName,
-                                            TrainingLog.fileName])
+                                            TrainingLog.fileName, ModelWeights.fileName, ModelWeights.initialFileName])
     }
 
     /// A `weight-entry` puts V_k[i, j] against k in metrics.json, after training and at initialization.
