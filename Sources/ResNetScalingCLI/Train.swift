@@ -16,6 +16,8 @@ struct Train: ParsableCommand {
         Every --log-every steps (default 50) a JSON line goes to OUT/log.jsonl (step, epoch, loss, \
         learning_rate, gradient_norm, examples_per_second, seconds), written as it happens: tail -f it, or read it \
         with pandas.read_json(path, lines=True); a resumed run cuts the lines past its checkpoint and appends. \
+        OUT/weights.safetensors (A, V [L,d,d], W, bias, B; NumPy/PyTorch read it) is written at initialization \
+        and after every epoch, OUT/weights-initial.safetensors once. \
         After every epoch OUT/metrics.json and OUT/checkpoint.bin are written atomically; --resume \
         continues from the checkpoint to exactly the numbers of an uninterrupted run (with any --threads). \
         A run whose loss becomes non-finite stops and is recorded as diverged (exit status 0).
