@@ -77,7 +77,8 @@ final class TrainFolderLockTests: XCTestCase {
         let ok = try Tool.run(train(fresh, ["--epochs", "1"]))
         XCTAssertEqual(ok.status, 0, ok.output)
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: fresh.path)),
-                       [TrainingSession.lockFileName, TrainingSession.metricsFileName, Checkpoint.fileName])
+                       [TrainingSession.lockFileName, TrainingSession.metricsFileName, Checkpoint.fileName, TrainingLog.fileName,
+                        ModelWeights.fileName, ModelWeights.initialFileName])
     }
 
     /// `--resume` with fewer epochs is refused; with more it extends the run and records the total.
