@@ -35,24 +35,28 @@ func run(_ arguments: [String]) throws {
     guard entryType(directory) == .typeDirectory else {
         throw Failure(description: "generate-kernels: '\(directory)' is not a directory (give Sources/DenseKernels)")
     }
-    var stale: [String] = []
-    for file in generatedKernelFiles() {
+    // Every target is checked (and read) before anything is written, so a refusal leaves
+    // the folder as it was.
+    let targets = try generatedKernelFiles().map { file -> (path: String, file: GeneratedFile, current: String?) in
         let path = (directory as NSString).appendingPathComponent(file.name)
         let type = entryType(path)
         // Only ever replace a regular file (or create a new one): never a link, folder or device.
         if let type, type != .typeRegular {
             throw Failure(description: "generate-kernels: '\(path)' is not a regular file; refusing to replace it")
         }
-        let current = type == nil ? nil : try String(contentsOfFile: path, encoding: .utf8)
-        if let difference = firstDifference(expected: file.contents, actual: current ?? "") {
-            if check {
-                stale.append("\(path): \(current == nil ? "missing" : difference.description)")
-            } else {
-                try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-                print("wrote \(path)")
-            }
-        } else {
+        return (path, file, type == nil ? nil : try String(contentsOfFile: path, encoding: .utf8))
+    }
+    var stale: [String] = []
+    for (path, file, current) in targets {
+        guard let difference = firstDifference(expected: file.contents, actual: current ?? "") else {
             print("\(path) is up to date")
+            continue
+        }
+        if check {
+            stale.append("\(path): \(current == nil ? "missing" : difference.description)")
+        } else {
+            try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            print("wrote \(path)")
         }
     }
     if !stale.isEmpty {
