@@ -69,6 +69,10 @@ let package = Package(
         .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "ResNets", "Plots", "Support"], exclude: ["README.md"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
         .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "DatasetFetch", "Experiments"], exclude: ["README.md"]),
+        // Writes DenseKernels' MicroKernels.swift and DotKernels.swift (pure string building,
+        // no dependency; `swift run generate-kernels Sources/DenseKernels`).
+        .target(name: "KernelGenerator", exclude: ["README.md"]),
+        .executableTarget(name: "generate-kernels", dependencies: ["KernelGenerator"], path: "Sources/GenerateKernels"),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
@@ -87,6 +91,8 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Figures", "SignalPropagation", "Training", "Support"]),
         .testTarget(name: "DatasetFetchTests", dependencies: ["DatasetFetch", "Training", "Persistence", "Resources"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence", "Support"], swiftSettings: numericSettings),
+        // Reads Sources/DenseKernels from the source tree: the generator reproduces it byte for byte.
+        .testTarget(name: "KernelGeneratorTests", dependencies: ["KernelGenerator"]),
         // Golden/: outputs captured before issue 9 (read from the source tree by GoldenOutputTests).
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"], exclude: ["Golden"]),
     ],

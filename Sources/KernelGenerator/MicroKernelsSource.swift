@@ -1,0 +1,159 @@
+/// How a micro-kernel reads A: from the packed panel, or in place with strides.
+enum AOperand {
+    /// `a[p·panel + r]`: `panel` floats per k step, of which the first `rows` are used.
+    case packed(panel: Int)
+    /// `a[r·ars + p·aps]`: A read in place (the `s` kernels).
+    case strided
+
+    var nameSuffix: String {
+        switch self {
+        case .packed: return ""
+        case .strided: return "s"
+        }
+    }
+
+    /// The formula of `A[r, p]` in the kernel's doc comment.
+    var formula: String {
+        switch self {
+        case .packed(let panel): return "a[p·\(panel) + r]"
+        case .strided: return "a[r·ars + p·aps]"
+        }
+    }
+
+    /// The index into `pa` of `A[r, p + step]` (`pa` points at `A[0, p]`).
+    func index(row r: Int, step u: Int) -> String {
+        switch self {
+        case .packed(let panel):
+            return "\(u * panel + r)"
+        case .strided:
+            let row = r == 0 ? nil : "o\(r)"
+            let step = u == 0 ? nil : (u == 1 ? "aps" : "\(u) &* aps")
+            return [step, row].compactMap { $0 }.joined(separator: " &+ ").ifEmpty("0")
+        }
+    }
+
+    /// How far `pa` moves after `steps` k steps.
+    func advance(steps: Int) -> String {
+        switch self {
+        case .packed(let panel): return "\(steps * panel)"
+        case .strided: return "\(steps) &* aps"
+        }
+    }
+}
+
+/// One register-blocked GEMM micro-kernel: a `rows`×(8·`vectors`) tile of C kept in
+/// `rows`·`vectors` SIMD8 accumulators, with k unrolled by `kUnroll`.
+struct MicroKernel {
+    var rows: Int
+    var vectors: Int
+    var a: AOperand
+    /// Unrolled k steps per loop iteration. The remainder is handled by one `if`, so this is 2.
+    var kUnroll = 2
+
+    var columns: Int { 8 * vectors }
+    var name: String { "kernel\(rows)x\(columns)\(a.nameSuffix)" }
+
+    /// The B row of k step `u` relative to `pb`, as the prefix of a column offset.
+    private func bRow(_ u: Int) -> String {
+        u == 0 ? "" : (u == 1 ? "ldb + " : "\(u) &* ldb + ")
+    }
+
+    /// One k step `u`: load B's vectors, then per row broadcast A and multiply-add.
+    private func step(_ u: Int, _ level: Int) -> SourceText {
+        var s = SourceText()
+        for v in 0..<vectors {
+            s.line("let b\(v) = load8(pb + \(bRow(u))\(8 * v))", level)
+        }
+        for r in 0..<rows {
+            s.line("let a\(r) = SIMD8<Float>(repeating: pa[\(a.index(row: r, step: u))])", level)
+            for v in 0..<vectors {
+                s.line("c\(r)\(v) = madd(c\(r)\(v), a\(r), b\(v))", level)
+            }
+        }
+        return s
+    }
+
+    var source: SourceText {
+        precondition(kUnroll == 2, "the remainder after the unrolled loop is one `if` step")
+        var s = SourceText()
+        s.line("/// Register-blocked \(rows)×\(columns) tile: `C[r, j] (+)= Σ_{p<kc} \(a.formula) · b[p·ldb + j]`", 1)
+        s.line("/// for `r < \(rows)`, `j < \(columns)` (`C[r, j] = c[r·ldc + j]`). With `addToC == false` C is", 1)
+        s.line("/// overwritten, otherwise added to.", 1)
+        s.line("@inline(never)", 1)
+        let strides = a.nameSuffix.isEmpty ? "" : "_ ars: Int, _ aps: Int, "
+        s.line("static func \(name)(_ kc: Int, _ a: UnsafePointer<Float>, \(strides)_ b: UnsafePointer<Float>, _ ldb: Int,", 1)
+        s.line("                   _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ addToC: Bool) {", 1)
+        let accumulators = (0..<rows).flatMap { r in (0..<vectors).map { v in (r, v) } }
+        for (r, v) in accumulators {
+            s.line("var c\(r)\(v) = SIMD8<Float>()", 2)
+        }
+        s.line("var pa = a", 2)
+        if case .strided = a {
+            for r in 1..<rows {
+                s.line("let o\(r) = \(r) &* ars", 2)
+            }
+        }
+        s.line("var pb = b", 2)
+        s.line("var p = 0", 2)
+        s.line("while p &+ \(kUnroll) <= kc {", 2)
+        for u in 0..<kUnroll {
+            s.line("do {", 3)
+            s.append(step(u, 4))
+            s.line("}", 3)
+        }
+        s.line("pa += \(a.advance(steps: kUnroll))", 3)
+        s.line("pb += \(kUnroll) &* ldb", 3)
+        s.line("p &+= \(kUnroll)", 3)
+        s.line("}", 2)
+        s.line("if p < kc {", 2)
+        s.append(step(0, 3))
+        s.line("}", 2)
+        s.line("if addToC {", 2)
+        for (r, v) in accumulators {
+            s.line("c\(r)\(v) += load8(c + \(r) &* ldc + \(8 * v))", 3)
+        }
+        s.line("}", 2)
+        for (r, v) in accumulators {
+            s.line("store8(c\(r)\(v), c + \(r) &* ldc + \(8 * v))", 2)
+        }
+        s.line("}", 1)
+        return s
+    }
+}
+
+/// The packed panel's width: the largest tile height (the GEMM packs A in panels of 6 rows).
+let microPanelRows = 6
+
+/// The text of `Sources/DenseKernels/MicroKernels.swift`: for A packed, then A strided, the
+/// tiles of 2 and then 1 column vectors (16 and 8 columns), 6 rows down to 1.
+public func microKernelsSource() -> String {
+    var s = SourceText()
+    s.line("// Generated by a small script (hand-unrolled on purpose; keep the pattern if editing).")
+    s.line("// Register-blocked micro-kernels of the Float GEMM: 12 (resp. 6) SIMD8 accumulators,")
+    s.line("// K unrolled by 2, broadcasts from a packed A panel (6 floats per k step, of which the")
+    s.line("// first mr are used), B rows (16 resp. 8 floats) read with row stride ldb.")
+    s.line()
+    s.line("extension GEMM {")
+    var first = true
+    for a in [AOperand.packed(panel: microPanelRows), .strided] {
+        if !first { s.line() }
+        if case .strided = a {
+            s.line("// Variants reading A in place: A[r, p] = a[r·ars + p·aps].", 1)
+        }
+        var firstOfOperand = true
+        for vectors in [2, 1] {
+            for rows in stride(from: microPanelRows, through: 1, by: -1) {
+                if !firstOfOperand { s.line() }
+                s.append(MicroKernel(rows: rows, vectors: vectors, a: a).source)
+                firstOfOperand = false
+            }
+        }
+        first = false
+    }
+    s.line("}")
+    return s.text
+}
+
+extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}
