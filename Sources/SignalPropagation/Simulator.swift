@@ -152,11 +152,21 @@ public struct Simulator: Sendable {
     }
 
     /// Floating-point operations of the matrix products of one unit (forward and backward
-    /// without parameter gradients): 2·d²·batch per residual matrix and layer, each way.
+    /// without parameter gradients): 2·d²·batch per residual matrix and layer, each way,
+    /// plus `A·x` (forward) and `B·h_L`, `Bᵀ·g` (forward and backward).
     static func flops(_ config: ResNetConfiguration, batch: Int) -> Double {
         let matrices = config.variant.hasInnerMatrix ? 2.0 : 1.0
-        let d = Double(config.width)
-        return 2 * 2 * matrices * d * d * Double(batch) * Double(config.depth)
+        let d = Double(config.width), n = Double(batch)
+        return 2 * 2 * matrices * d * d * n * Double(config.depth)
+            + 2 * d * n * (Double(config.inputDimension) + 2 * Double(config.outputDimension))
+    }
+
+    /// Floating-point operations of the matrix products of every unit (see `PhaseTimings.flops`).
+    public var matrixProductFlops: Double {
+        let batch = spec.betas.count * spec.inputsPerModel
+        return (0..<unitCount).reduce(0) { total, index in
+            total + Self.flops(try! spec.configuration(depth: unit(index).depth), batch: batch)  // validated in init
+        }
     }
 
     /// Runs every unit on `threads` threads. The result is the same for any thread count.
