@@ -518,13 +518,19 @@ public enum GEMM {
     @inline(__always)
     static func mergeTile(_ tile: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
                           into c: UnsafeMutablePointer<Float>, ldc: Int, add: Bool) {
+        let wide = cols >= 8
         for r in 0..<rows {
             let src = tile + r * 16
             let dst = c + r * ldc
+            var j = 0
+            if wide {
+                store8(add ? load8(dst) + load8(src) : load8(src), dst)
+                j = 8
+            }
             if add {
-                for j in 0..<cols { dst[j] += src[j] }
+                while j < cols { dst[j] += src[j]; j += 1 }
             } else {
-                for j in 0..<cols { dst[j] = src[j] }
+                while j < cols { dst[j] = src[j]; j += 1 }
             }
         }
     }
@@ -549,9 +555,17 @@ public enum GEMM {
             jj += 8
         }
         if jj < width {
-            for p in 0..<kc {
-                let d = dst + p * width
-                for t in jj..<width { d[t] = t < cols ? b[t * ldb + p] : 0 }
+            // One group of 8 columns of which `real` (1...7) exist: masked 8×8 transposes (the
+            // missing rows of B are never read), then a scalar tail of kc mod 8 depths.
+            let real = cols - jj, src = b + jj * ldb
+            var p = 0
+            while p + 8 <= kc {
+                transpose8x8(rows: real, src + p, ldb, dst + p * width + jj, width)
+                p += 8
+            }
+            while p < kc {
+                for t in 0..<(width - jj) { dst[p * width + jj + t] = t < real ? src[t * ldb + p] : 0 }
+                p += 1
             }
         }
     }
