@@ -101,6 +101,26 @@ public enum GEMM {
         }
     }
 
+    /// `C = A·σ(B)ᵀ`, or `C += A·σ(B)ᵀ` when `accumulate` is true, with B stored n×k and
+    /// σ(x) = x for x > 0, `slope`·x otherwise (ReLU: slope 0), applied to B as it is packed:
+    /// the weight gradient `s·σ(h)ᵀ` of a ResNet layer without materializing σ(h).
+    ///
+    /// `C[i, j] (+)= Σ_{p<k} A[i, p] · σ(B[j, p])` with the layouts of `multiplyTransposedB`.
+    /// Always takes the blocked path (the same sums, in the same order, as `multiplyTransposedB`
+    /// on shapes that take the blocked path, given σ(B) materialized).
+    public static func multiplyTransposedBRectified(m: Int, n: Int, k: Int,
+                                                    a: UnsafePointer<Float>, lda: Int,
+                                                    b: UnsafePointer<Float>, ldb: Int,
+                                                    slope: Float,
+                                                    c: UnsafeMutablePointer<Float>, ldc: Int,
+                                                    accumulate: Bool = false) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
+        precondition(lda >= k && ldb >= k && ldc >= n, "GEMM.multiplyTransposedBRectified: leading dimension too small")
+        if handleDegenerate(m: m, n: n, k: k, c: c, ldc: ldc, accumulate: accumulate) { return }
+        blocked(transA: false, transB: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                c: c, ldc: ldc, accumulate: accumulate, rectifyB: slope)
+    }
+
     /// General entry point: `C (+)= op(A)·op(B)` where `op(X)` is `X` or `Xᵀ`.
     ///
     /// `C[i, j] (+)= Σ_{p<k} op(A)[i, p] · op(B)[p, j]`; op(A) is m×k (A stored m×k, or
@@ -290,7 +310,7 @@ public enum GEMM {
                         a: UnsafePointer<Float>, lda: Int,
                         b: UnsafePointer<Float>, ldb: Int,
                         c: UnsafeMutablePointer<Float>, ldc: Int,
-                        accumulate: Bool) {
+                        accumulate: Bool, rectifyB: Float? = nil) {
         let kBlocks = (k + kcMax - 1) / kcMax
         let kcNominal = (k + kBlocks - 1) / kBlocks
         let mBlocks = (m + mcMax - 1) / mcMax
@@ -327,8 +347,13 @@ public enum GEMM {
                         let bp: UnsafePointer<Float>
                         let bld: Int
                         if transB {
-                            packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
-                                                width: width, into: bPack)
+                            if let slope = rectifyB {
+                                packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
+                                                    width: width, into: bPack, rectify: slope)
+                            } else {
+                                packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
+                                                    width: width, into: bPack)
+                            }
                             bp = UnsafePointer(bPack); bld = width
                         } else if cols == width && readBInPlace(ldb: ldb, kc: kc) {
                             bp = b + p0 * ldb + j0; bld = ldb
@@ -540,16 +565,39 @@ public enum GEMM {
     @inline(__always)
     static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
                                     into dst: UnsafeMutablePointer<Float>) {
+        packTransposedStrip(b: b, ldb: ldb, cols: cols, kc: kc, width: width, into: dst) { $0 }
+    }
+
+    /// The same with σ(x) = x > 0 ? x : slope·x applied to every value packed.
+    @inline(__always)
+    static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
+                                    into dst: UnsafeMutablePointer<Float>, rectify slope: Float) {
+        let zero = SIMD8<Float>(), s = SIMD8<Float>(repeating: slope)
+        packTransposedStrip(b: b, ldb: ldb, cols: cols, kc: kc, width: width, into: dst) {
+            $0.replacing(with: $0 * s, where: $0 .<= zero)
+        }
+    }
+
+    /// Packs `dst[p·width + jj] = f(b[jj·ldb + p])` (f applied lane-wise; f(0) must be 0 for
+    /// the zero padding of `cols ≤ jj < width` to stay zero).
+    @inline(__always)
+    static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
+                                    into dst: UnsafeMutablePointer<Float>,
+                                    _ f: (SIMD8<Float>) -> SIMD8<Float>) {
+        @inline(__always) func scalar(_ x: Float) -> Float { f(SIMD8(repeating: x))[0] }
         var jj = 0
         while jj + 8 <= cols {
             let src = b + jj * ldb
             var p = 0
             while p + 8 <= kc {
-                transpose8x8(src + p, ldb, dst + p * width + jj, width)
+                let q = src + p
+                transpose8x8(f(load8(q)), f(load8(q + ldb)), f(load8(q + 2 &* ldb)), f(load8(q + 3 &* ldb)),
+                             f(load8(q + 4 &* ldb)), f(load8(q + 5 &* ldb)), f(load8(q + 6 &* ldb)),
+                             f(load8(q + 7 &* ldb)), dst + p * width + jj, width)
                 p += 8
             }
             while p < kc {
-                for t in 0..<8 { dst[p * width + jj + t] = src[t * ldb + p] }
+                for t in 0..<8 { dst[p * width + jj + t] = scalar(src[t * ldb + p]) }
                 p += 1
             }
             jj += 8
@@ -558,13 +606,18 @@ public enum GEMM {
             // One group of 8 columns of which `real` (1...7) exist: masked 8×8 transposes (the
             // missing rows of B are never read), then a scalar tail of kc mod 8 depths.
             let real = cols - jj, src = b + jj * ldb
+            @inline(__always) func row(_ q: UnsafePointer<Float>, _ r: Int) -> SIMD8<Float> {
+                r < real ? f(load8(q + r &* ldb)) : SIMD8()
+            }
             var p = 0
             while p + 8 <= kc {
-                transpose8x8(rows: real, src + p, ldb, dst + p * width + jj, width)
+                let q = src + p
+                transpose8x8(row(q, 0), row(q, 1), row(q, 2), row(q, 3), row(q, 4), row(q, 5), row(q, 6), row(q, 7),
+                             dst + p * width + jj, width)
                 p += 8
             }
             while p < kc {
-                for t in 0..<(width - jj) { dst[p * width + jj + t] = t < real ? src[t * ldb + p] : 0 }
+                for t in 0..<(width - jj) { dst[p * width + jj + t] = t < real ? scalar(src[t * ldb + p]) : 0 }
                 p += 1
             }
         }

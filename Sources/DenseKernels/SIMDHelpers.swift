@@ -76,14 +76,6 @@ func transpose8x8(_ src: UnsafePointer<Float>, _ lds: Int, _ dst: UnsafeMutableP
                  load8(src + 4 &* lds), load8(src + 5 &* lds), load8(src + 6 &* lds), load8(src + 7 &* lds), dst, ldd)
 }
 
-/// `transpose8x8` of the first `rows` (0...8) rows of `src`, the other rows taken as zero
-/// (they are not read): `dst[c·ldd + r] = r < rows ? src[r·lds + c] : 0`.
-@inline(__always)
-func transpose8x8(rows: Int, _ src: UnsafePointer<Float>, _ lds: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int) {
-    @inline(__always) func row(_ r: Int) -> SIMD8<Float> { r < rows ? load8(src + r &* lds) : SIMD8() }
-    transpose8x8(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), dst, ldd)
-}
-
 /// Stores the transpose of the 8×8 block whose rows are `r0…r7`: `dst[c·ldd + r] = r_r[c]`.
 @inline(__always)
 func transpose8x8(_ r0: SIMD8<Float>, _ r1: SIMD8<Float>, _ r2: SIMD8<Float>, _ r3: SIMD8<Float>,
