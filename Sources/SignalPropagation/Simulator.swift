@@ -54,6 +54,8 @@ public struct Simulator: Sendable {
         var tape: ForwardTape<Float>?
         var backward = BackwardResult<Float>()
         var outputGradient: [Float] = []
+        /// The last correlated model drawn (its buffers are reused for the next one).
+        var parameters: ResNetParameters<Float>?
         /// Time spent in each phase by this thread.
         var timings = PhaseTimings()
         public init() {}
@@ -102,10 +104,14 @@ public struct Simulator: Sendable {
             probe(config, inputLayer, outputLayer, &weights, x, y, alphas, &tape, &workspace)
         } else {
             let start = DispatchTime.now().uptimeNanoseconds
-            let parameters = sampler.parameters(Float.self)
+            // The previous model's buffers are overwritten (no allocation, no page faults).
+            var parameters = workspace.parameters ?? ResNetParameters<Float>(zeros: config)
+            workspace.parameters = nil  // keep the buffers uniquely referenced while they are filled
+            sampler.fill(&parameters)
             workspace.timings.sampling += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             var weights = StoredResidualWeights(parameters)
             probe(config, parameters.inputLayer, parameters.outputLayer, &weights, x, y, alphas, &tape, &workspace)
+            workspace.parameters = parameters
         }
         workspace.timings.flops += Self.flops(config, batch: batch)
 
