@@ -582,39 +582,19 @@ public enum GEMM {
     @inline(__always)
     static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
                                     into dst: UnsafeMutablePointer<Float>) {
-        packTransposedStrip(b: b, ldb: ldb, cols: cols, kc: kc, width: width, into: dst) { $0 }
-    }
-
-    /// The same with σ(x) = x > 0 ? x : slope·x applied to every value packed.
-    @inline(__always)
-    static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
-                                    into dst: UnsafeMutablePointer<Float>, rectify slope: Float) {
-        let zero = SIMD8<Float>(), s = SIMD8<Float>(repeating: slope)
-        packTransposedStrip(b: b, ldb: ldb, cols: cols, kc: kc, width: width, into: dst) {
-            $0.replacing(with: $0 * s, where: $0 .<= zero)
-        }
-    }
-
-    /// Packs `dst[p·width + jj] = f(b[jj·ldb + p])` (f applied lane-wise; f(0) must be 0 for
-    /// the zero padding of `cols ≤ jj < width` to stay zero).
-    @inline(__always)
-    static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
-                                    into dst: UnsafeMutablePointer<Float>,
-                                    _ f: (SIMD8<Float>) -> SIMD8<Float>) {
-        @inline(__always) func scalar(_ x: Float) -> Float { f(SIMD8(repeating: x))[0] }
         var jj = 0
         while jj + 8 <= cols {
             let src = b + jj * ldb
             var p = 0
             while p + 8 <= kc {
                 let q = src + p
-                transpose8x8(f(load8(q)), f(load8(q + ldb)), f(load8(q + 2 &* ldb)), f(load8(q + 3 &* ldb)),
-                             f(load8(q + 4 &* ldb)), f(load8(q + 5 &* ldb)), f(load8(q + 6 &* ldb)),
-                             f(load8(q + 7 &* ldb)), dst + p * width + jj, width)
+                transpose8x8(load8(q), load8(q + ldb), load8(q + 2 &* ldb), load8(q + 3 &* ldb),
+                             load8(q + 4 &* ldb), load8(q + 5 &* ldb), load8(q + 6 &* ldb), load8(q + 7 &* ldb),
+                             dst + p * width + jj, width)
                 p += 8
             }
             while p < kc {
-                for t in 0..<8 { dst[p * width + jj + t] = scalar(src[t * ldb + p]) }
+                for t in 0..<8 { dst[p * width + jj + t] = src[t * ldb + p] }
                 p += 1
             }
             jj += 8
@@ -623,20 +603,33 @@ public enum GEMM {
             // One group of 8 columns of which `real` (1...7) exist: masked 8×8 transposes (the
             // missing rows of B are never read), then a scalar tail of kc mod 8 depths.
             let real = cols - jj, src = b + jj * ldb
-            @inline(__always) func row(_ q: UnsafePointer<Float>, _ r: Int) -> SIMD8<Float> {
-                r < real ? f(load8(q + r &* ldb)) : SIMD8()
-            }
             var p = 0
             while p + 8 <= kc {
                 let q = src + p
-                transpose8x8(row(q, 0), row(q, 1), row(q, 2), row(q, 3), row(q, 4), row(q, 5), row(q, 6), row(q, 7),
-                             dst + p * width + jj, width)
+                @inline(__always) func row(_ r: Int) -> SIMD8<Float> { r < real ? load8(q + r &* ldb) : SIMD8() }
+                transpose8x8(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), dst + p * width + jj, width)
                 p += 8
             }
             while p < kc {
-                for t in 0..<(width - jj) { dst[p * width + jj + t] = t < real ? scalar(src[t * ldb + p]) : 0 }
+                for t in 0..<(width - jj) { dst[p * width + jj + t] = t < real ? src[t * ldb + p] : 0 }
                 p += 1
             }
+        }
+    }
+
+    /// The same with σ(x) = x > 0 ? x : slope·x applied to every value packed: the strip is
+    /// packed, then rectified in place while it is in L1 (σ commutes with the transposition;
+    /// applying it to the transposes' inputs instead made LLVM spill the 8×8 shuffles).
+    @inline(__always)
+    static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
+                                    into dst: UnsafeMutablePointer<Float>, rectify slope: Float) {
+        packTransposedStrip(b: b, ldb: ldb, cols: cols, kc: kc, width: width, into: dst)
+        let zero = SIMD8<Float>(), s = SIMD8<Float>(repeating: slope)
+        var q = dst
+        for _ in 0..<(kc * width / 8) {  // width is 8 or 16
+            let v = load8(q)
+            store8(v.replacing(with: v * s, where: v .<= zero), q)
+            q += 8
         }
     }
 }
