@@ -101,6 +101,43 @@ public enum GEMM {
         }
     }
 
+    /// `C = A·σ(B)ᵀ`, or `C += A·σ(B)ᵀ` when `accumulate` is true, with B stored n×k and
+    /// σ(x) = x for x > 0, `slope`·x otherwise (ReLU: slope 0), applied to B as it is packed:
+    /// the weight gradient `s·σ(h)ᵀ` of a ResNet layer without materializing σ(h).
+    ///
+    /// `C[i, j] (+)= Σ_{p<k} A[i, p] · σ(B[j, p])` with the layouts of `multiplyTransposedB`.
+    /// The same sums, in the same order, as `multiplyTransposedB` on σ(B) materialized: shapes
+    /// that take the blocked path apply σ while packing B; the others (matrix–vector, dot-product
+    /// form) materialize σ(B) in a temporary buffer.
+    public static func multiplyTransposedBRectified(m: Int, n: Int, k: Int,
+                                                    a: UnsafePointer<Float>, lda: Int,
+                                                    b: UnsafePointer<Float>, ldb: Int,
+                                                    slope: Float,
+                                                    c: UnsafeMutablePointer<Float>, ldc: Int,
+                                                    accumulate: Bool = false) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
+        precondition(lda >= k && ldb >= k && ldc >= n, "GEMM.multiplyTransposedBRectified: leading dimension too small")
+        if handleDegenerate(m: m, n: n, k: k, c: c, ldc: ldc, accumulate: accumulate) { return }
+        if m == 1 || n == 1 || useDotProductForm(m: m, n: n, k: k) {
+            let rectified = [Float](unsafeUninitializedCapacity: n * k) { buffer, initialized in
+                for j in 0..<n {
+                    for p in 0..<k {
+                        let x = b[j * ldb + p]
+                        buffer[j * k + p] = x > 0 ? x : slope * x
+                    }
+                }
+                initialized = n * k
+            }
+            rectified.withUnsafeBufferPointer { rb in
+                multiplyTransposedB(m: m, n: n, k: k, a: a, lda: lda, b: rb.baseAddress!, ldb: k,
+                                    c: c, ldc: ldc, accumulate: accumulate)
+            }
+            return
+        }
+        blocked(transA: false, transB: true, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                c: c, ldc: ldc, accumulate: accumulate, rectifyB: slope)
+    }
+
     /// General entry point: `C (+)= op(A)·op(B)` where `op(X)` is `X` or `Xᵀ`.
     ///
     /// `C[i, j] (+)= Σ_{p<k} op(A)[i, p] · op(B)[p, j]`; op(A) is m×k (A stored m×k, or
@@ -290,7 +327,7 @@ public enum GEMM {
                         a: UnsafePointer<Float>, lda: Int,
                         b: UnsafePointer<Float>, ldb: Int,
                         c: UnsafeMutablePointer<Float>, ldc: Int,
-                        accumulate: Bool) {
+                        accumulate: Bool, rectifyB: Float? = nil) {
         let kBlocks = (k + kcMax - 1) / kcMax
         let kcNominal = (k + kBlocks - 1) / kBlocks
         let mBlocks = (m + mcMax - 1) / mcMax
@@ -327,8 +364,13 @@ public enum GEMM {
                         let bp: UnsafePointer<Float>
                         let bld: Int
                         if transB {
-                            packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
-                                                width: width, into: bPack)
+                            if let slope = rectifyB {
+                                packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
+                                                    width: width, into: bPack, rectify: slope)
+                            } else {
+                                packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
+                                                    width: width, into: bPack)
+                            }
                             bp = UnsafePointer(bPack); bld = width
                         } else if cols == width && readBInPlace(ldb: ldb, kc: kc) {
                             bp = b + p0 * ldb + j0; bld = ldb
@@ -518,13 +560,19 @@ public enum GEMM {
     @inline(__always)
     static func mergeTile(_ tile: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
                           into c: UnsafeMutablePointer<Float>, ldc: Int, add: Bool) {
+        let wide = cols >= 8
         for r in 0..<rows {
             let src = tile + r * 16
             let dst = c + r * ldc
+            var j = 0
+            if wide {
+                store8(add ? load8(dst) + load8(src) : load8(src), dst)
+                j = 8
+            }
             if add {
-                for j in 0..<cols { dst[j] += src[j] }
+                while j < cols { dst[j] += src[j]; j += 1 }
             } else {
-                for j in 0..<cols { dst[j] = src[j] }
+                while j < cols { dst[j] = src[j]; j += 1 }
             }
         }
     }
@@ -539,7 +587,10 @@ public enum GEMM {
             let src = b + jj * ldb
             var p = 0
             while p + 8 <= kc {
-                transpose8x8(src + p, ldb, dst + p * width + jj, width)
+                let q = src + p
+                transpose8x8(load8(q), load8(q + ldb), load8(q + 2 &* ldb), load8(q + 3 &* ldb),
+                             load8(q + 4 &* ldb), load8(q + 5 &* ldb), load8(q + 6 &* ldb), load8(q + 7 &* ldb),
+                             dst + p * width + jj, width)
                 p += 8
             }
             while p < kc {
@@ -549,10 +600,36 @@ public enum GEMM {
             jj += 8
         }
         if jj < width {
-            for p in 0..<kc {
-                let d = dst + p * width
-                for t in jj..<width { d[t] = t < cols ? b[t * ldb + p] : 0 }
+            // One group of 8 columns of which `real` (1...7) exist: masked 8×8 transposes (the
+            // missing rows of B are never read), then a scalar tail of kc mod 8 depths.
+            let real = cols - jj, src = b + jj * ldb
+            var p = 0
+            while p + 8 <= kc {
+                let q = src + p
+                @inline(__always) func row(_ r: Int) -> SIMD8<Float> { r < real ? load8(q + r &* ldb) : SIMD8() }
+                transpose8x8(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), dst + p * width + jj, width)
+                p += 8
             }
+            while p < kc {
+                for t in 0..<(width - jj) { dst[p * width + jj + t] = t < real ? src[t * ldb + p] : 0 }
+                p += 1
+            }
+        }
+    }
+
+    /// The same with σ(x) = x > 0 ? x : slope·x applied to every value packed: the strip is
+    /// packed, then rectified in place while it is in L1 (σ commutes with the transposition;
+    /// applying it to the transposes' inputs instead made LLVM spill the 8×8 shuffles).
+    @inline(__always)
+    static func packTransposedStrip(b: UnsafePointer<Float>, ldb: Int, cols: Int, kc: Int, width: Int,
+                                    into dst: UnsafeMutablePointer<Float>, rectify slope: Float) {
+        packTransposedStrip(b: b, ldb: ldb, cols: cols, kc: kc, width: width, into: dst)
+        let zero = SIMD8<Float>(), s = SIMD8<Float>(repeating: slope)
+        var q = dst
+        for _ in 0..<(kc * width / 8) {  // width is 8 or 16
+            let v = load8(q)
+            store8(v.replacing(with: v * s, where: v .<= zero), q)
+            q += 8
         }
     }
 }

@@ -72,8 +72,15 @@ func hsum(_ v: SIMD8<Float>) -> Float {
 /// written as element shuffles that LLVM lowers to unpck/shufps/perm2f128.
 @inline(__always)
 func transpose8x8(_ src: UnsafePointer<Float>, _ lds: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int) {
-    let r0 = load8(src), r1 = load8(src + lds), r2 = load8(src + 2 &* lds), r3 = load8(src + 3 &* lds)
-    let r4 = load8(src + 4 &* lds), r5 = load8(src + 5 &* lds), r6 = load8(src + 6 &* lds), r7 = load8(src + 7 &* lds)
+    transpose8x8(load8(src), load8(src + lds), load8(src + 2 &* lds), load8(src + 3 &* lds),
+                 load8(src + 4 &* lds), load8(src + 5 &* lds), load8(src + 6 &* lds), load8(src + 7 &* lds), dst, ldd)
+}
+
+/// Stores the transpose of the 8×8 block whose rows are `r0…r7`: `dst[c·ldd + r] = r_r[c]`.
+@inline(__always)
+func transpose8x8(_ r0: SIMD8<Float>, _ r1: SIMD8<Float>, _ r2: SIMD8<Float>, _ r3: SIMD8<Float>,
+                  _ r4: SIMD8<Float>, _ r5: SIMD8<Float>, _ r6: SIMD8<Float>, _ r7: SIMD8<Float>,
+                  _ dst: UnsafeMutablePointer<Float>, _ ldd: Int) {
     @inline(__always) func lo(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
         SIMD8(a[0], b[0], a[1], b[1], a[4], b[4], a[5], b[5])
     }

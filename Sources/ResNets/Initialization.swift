@@ -226,6 +226,21 @@ public struct WeightSampler: Sendable {
     @_specialize(exported: true, where T == Double)
     public func parameters<T: NetworkScalar>(_: T.Type = T.self, hasBias: Bool = false) -> ResNetParameters<T> {
         var p = ResNetParameters<T>(zeros: configuration, hasBias: hasBias)
+        fill(&p)
+        return p
+    }
+
+    /// Overwrites `p` with this model (the bias with zeros): the numbers of `parameters(_:hasBias:)`
+    /// without allocating when `p` already has this configuration (a worker reusing one buffer
+    /// for model after model). Otherwise `p` is replaced by a new zeroed model first.
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
+    public func fill<T: NetworkScalar>(_ p: inout ResNetParameters<T>) {
+        if p.configuration != configuration {
+            p = ResNetParameters<T>(zeros: configuration, hasBias: p.hasBias)
+        } else if p.hasBias {
+            p.bias.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
         p.inputLayer.withUnsafeMutableBufferPointer { fillInputLayer($0) }
         p.outputLayer.withUnsafeMutableBufferPointer { fillOutputLayer($0) }
         let d2 = configuration.residualMatrixCount
@@ -238,7 +253,7 @@ public struct WeightSampler: Sendable {
                 var sw = stream.child(Tag.residualW.rawValue)
                 p.w.withUnsafeMutableBufferPointer { T.fillSequences($0, count: d2, scale: scale, process: process, from: &sw) }
             }
-            return p
+            return
         }
         p.v.withUnsafeMutableBufferPointer { v in
             for k in 0..<configuration.depth {
@@ -251,7 +266,6 @@ public struct WeightSampler: Sendable {
                 fillW(layer: k, UnsafeMutableBufferPointer(rebasing: w[(k * d2)..<((k + 1) * d2)]))
             }
         }
-        return p
     }
 }
 

@@ -18,6 +18,13 @@ where RawSignificand: FixedWidthInteger {
                      a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                      c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
 
+    /// C (+)= A·σ(B)ᵀ with σ(x) = x > 0 ? x : slope·x: A m×k, B stored n×k, C m×n (row-major).
+    /// The same numbers as materializing σ(B) and calling `gemm(transposeB: true)` with the
+    /// blocked GEMM (the weight gradient of a rectified layer without the σ(B) pass).
+    static func gemmRectifiedTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
+                                         b: UnsafePointer<Self>, ldb: Int, slope: Self,
+                                         c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
+
     /// Fills `buffer` with U[low, high) draws from `stream`.
     static func fillUniform(_ buffer: UnsafeMutableBufferPointer<Self>, low: Self, high: Self,
                             from stream: inout RandomStream)
@@ -50,6 +57,14 @@ extension Float: NetworkScalar {
         }
     }
 
+    @inlinable
+    public static func gemmRectifiedTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                                b: UnsafePointer<Float>, ldb: Int, slope: Float,
+                                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+        GEMM.multiplyTransposedBRectified(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, slope: slope,
+                                          c: c, ldc: ldc, accumulate: accumulate)
+    }
+
     public static func fillUniform(_ buffer: UnsafeMutableBufferPointer<Float>, low: Float, high: Float,
                                    from stream: inout RandomStream) {
         stream.fillUniform(buffer, low: low, high: high)
@@ -75,6 +90,22 @@ extension Double: NetworkScalar {
                             c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
         referenceGEMM(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                       a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    @inlinable
+    public static func gemmRectifiedTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
+                                                b: UnsafePointer<Double>, ldb: Int, slope: Double,
+                                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var total: Double = 0
+                for p in 0..<k {
+                    let x = b[j * ldb + p]
+                    total += a[i * lda + p] * (x > 0 ? x : slope * x)
+                }
+                c[i * ldc + j] = accumulate ? c[i * ldc + j] + total : total
+            }
+        }
     }
 
     public static func fillUniform(_ buffer: UnsafeMutableBufferPointer<Double>, low: Double, high: Double,

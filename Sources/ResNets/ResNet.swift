@@ -54,34 +54,37 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                                 weights.withLayer(k) { v, w, bias in
                                     switch variant {
                                     case .res1:
-                                        // z = V σ(h) + b
-                                        activation.apply(UnsafePointer(h), u.baseAddress!, count: db)
+                                        // z = V σ(h) (+ b); σ(h_k) for k ≥ 1 was written by the previous
+                                        // layer's residual step.
+                                        if k == 0 { activation.apply(UnsafePointer(h), u.baseAddress!, count: db) }
                                         T.gemm(transposeA: false, transposeB: false, m: d, n: batch, k: d,
                                                a: v, lda: d, b: u.baseAddress!, ldb: batch,
                                                c: z.baseAddress!, ldc: batch, accumulate: false)
-                                        if let bias { addRowBias(bias, z.baseAddress!, rows: d, columns: batch) }
+                                        // h_{k+1} = h_k + α ⊙ (z + b), and σ(h_{k+1}) for the next layer
+                                        residualStep(UnsafePointer(h), alpha.baseAddress!, z.baseAddress!, bias: bias, next,
+                                                     activated: k + 1 < c.depth ? u.baseAddress! : nil,
+                                                     activation: activation, rows: d, columns: batch)
                                     case .res2:
                                         // z = σ(V h + b)
                                         let p = pre.baseAddress! + k * db
                                         T.gemm(transposeA: false, transposeB: false, m: d, n: batch, k: d,
                                                a: v, lda: d, b: h, ldb: batch, c: p, ldc: batch, accumulate: false)
-                                        if let bias { addRowBias(bias, p, rows: d, columns: batch) }
-                                        activation.apply(UnsafePointer(p), z.baseAddress!, count: db)
+                                        biasActivate(p, bias: bias, z.baseAddress!, activation: activation, rows: d, columns: batch)
+                                        residualStep(UnsafePointer(h), alpha.baseAddress!, z.baseAddress!, bias: nil, next,
+                                                     activated: nil, activation: activation, rows: d, columns: batch)
                                     case .res3:
                                         // z = V σ(W h + b)
                                         let p = pre.baseAddress! + k * db
                                         T.gemm(transposeA: false, transposeB: false, m: d, n: batch, k: d,
                                                a: w!, lda: d, b: h, ldb: batch, c: p, ldc: batch, accumulate: false)
-                                        if let bias { addRowBias(bias, p, rows: d, columns: batch) }
-                                        activation.apply(UnsafePointer(p), u.baseAddress!, count: db)
+                                        biasActivate(p, bias: bias, u.baseAddress!, activation: activation, rows: d, columns: batch)
                                         T.gemm(transposeA: false, transposeB: false, m: d, n: batch, k: d,
                                                a: v, lda: d, b: u.baseAddress!, ldb: batch,
                                                c: z.baseAddress!, ldc: batch, accumulate: false)
+                                        residualStep(UnsafePointer(h), alpha.baseAddress!, z.baseAddress!, bias: nil, next,
+                                                     activated: nil, activation: activation, rows: d, columns: batch)
                                     }
                                 }
-                                // h_{k+1} = h_k + α ⊙ z (α per column)
-                                scaledColumnAdd(UnsafePointer(h), alpha.baseAddress!, UnsafePointer(z.baseAddress!),
-                                                next, rows: d, columns: batch)
                             }
                         }
                     }
@@ -183,42 +186,55 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                                     grads.w.withUnsafeMutableBufferPointer { gW in
                                         grads.bias.withUnsafeMutableBufferPointer { gb in
                                             let s = sBuf.baseAddress!, t = tBuf.baseAddress!
+                                            let slope = activation.rectifierSlope.map { T($0) }
+                                            // res-1 computes s = α ⊙ p_{k+1} (and its row sums, ∂b_k) at the end
+                                            // of layer k + 1's pass; here for the last layer.
+                                            if parameterGradients && variant == .res1 {
+                                                scaleColumns(UnsafePointer(p), alpha.baseAddress!, s, rows: d, columns: batch)
+                                                if biasGradients { sumRows(s, gb.baseAddress! + (c.depth - 1) * d, rows: d, columns: batch) }
+                                            }
                                             for k in stride(from: c.depth - 1, through: 0, by: -1) {
                                                 let h = states.baseAddress! + offset(k)
                                                 // s = α ⊙ p_{k+1} (only the parameter gradients need it
                                                 // explicitly; otherwise α is folded into a later pass)
-                                                if parameterGradients {
+                                                if parameterGradients && variant != .res1 {
                                                     scaleColumns(UnsafePointer(p), alpha.baseAddress!, s, rows: d, columns: batch)
                                                 }
                                                 weights.withLayer(k) { v, w, _ in
                                                     switch variant {
                                                     case .res1:
                                                         if parameterGradients {
-                                                            // ∂V_k = s σ(h)ᵀ
-                                                            activation.apply(h, t, count: db)
-                                                            T.gemm(transposeA: false, transposeB: true, m: d, n: d, k: batch,
-                                                                   a: s, lda: batch, b: t, ldb: batch,
-                                                                   c: gV.baseAddress! + k * d * d, ldc: d, accumulate: false)
-                                                            if biasGradients { sumRows(s, gb.baseAddress! + k * d, rows: d, columns: batch) }
+                                                            // ∂V_k = s σ(h)ᵀ (σ applied while packing σ(h) for rectifiers)
+                                                            rectifiedProduct(s, h, slope: slope, scratch: t, activation: activation,
+                                                                             into: gV.baseAddress! + k * d * d, d: d, batch: batch)
                                                         }
-                                                        // t = σ'(h) ⊙ Vᵀ s = α ⊙ σ'(h) ⊙ Vᵀ p ; p += t
+                                                        // t = Vᵀ s (or Vᵀ p); p += σ'(h) ⊙ t (⊙ α when folded), and with
+                                                        // parameter gradients s = α ⊙ p_k, ∂b_{k-1} = Σ_j s, for layer k − 1
                                                         T.gemm(transposeA: true, transposeB: false, m: d, n: batch, k: d,
                                                                a: v, lda: d, b: parameterGradients ? UnsafePointer(s) : UnsafePointer(p), ldb: batch,
                                                                c: t, ldc: batch, accumulate: false)
-                                                        activation.multiplyByDerivative(at: h, t, columnScales: parameterGradients ? nil : alpha.baseAddress!,
-                                                                                        rows: d, columns: batch)
-                                                        add(UnsafePointer(t), p, count: db)
+                                                        if parameterGradients {
+                                                            derivativeAccumulate(at: h, t, into: p, activation: activation, alpha: alpha.baseAddress!,
+                                                                                 scaled: k > 0 ? s : nil,
+                                                                                 rowSums: k > 0 && biasGradients ? gb.baseAddress! + (k - 1) * d : nil,
+                                                                                 rows: d, columns: batch)
+                                                        } else {
+                                                            scaledDerivativeAccumulate(at: h, t, into: p, activation: activation,
+                                                                                       alpha: alpha.baseAddress!, rows: d, columns: batch)
+                                                        }
                                                     case .res2:
                                                         // q = σ'(V h + b) ⊙ s = σ'(V h + b) ⊙ α ⊙ p
-                                                        if !parameterGradients { s.update(from: p, count: db) }
-                                                        activation.multiplyByDerivative(at: pre.baseAddress! + k * db, s,
-                                                                                        columnScales: parameterGradients ? nil : alpha.baseAddress!,
-                                                                                        rows: d, columns: batch)
                                                         if parameterGradients {
+                                                            multiplyByDerivative(at: pre.baseAddress! + k * db, s, activation: activation,
+                                                                                 rowSums: biasGradients ? gb.baseAddress! + k * d : nil,
+                                                                                 rows: d, columns: batch)
                                                             T.gemm(transposeA: false, transposeB: true, m: d, n: d, k: batch,
                                                                    a: s, lda: batch, b: h, ldb: batch,
                                                                    c: gV.baseAddress! + k * d * d, ldc: d, accumulate: false)
-                                                            if biasGradients { sumRows(s, gb.baseAddress! + k * d, rows: d, columns: batch) }
+                                                        } else {
+                                                            s.update(from: p, count: db)
+                                                            activation.multiplyByDerivative(at: pre.baseAddress! + k * db, s,
+                                                                                            columnScales: alpha.baseAddress!, rows: d, columns: batch)
                                                         }
                                                         T.gemm(transposeA: true, transposeB: false, m: d, n: batch, k: d,
                                                                a: v, lda: d, b: s, ldb: batch, c: p, ldc: batch, accumulate: true)
@@ -226,22 +242,23 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                                                         let g = pre.baseAddress! + k * db
                                                         if parameterGradients {
                                                             // ∂V_k = s σ(g)ᵀ
-                                                            activation.apply(g, t, count: db)
-                                                            T.gemm(transposeA: false, transposeB: true, m: d, n: d, k: batch,
-                                                                   a: s, lda: batch, b: t, ldb: batch,
-                                                                   c: gV.baseAddress! + k * d * d, ldc: d, accumulate: false)
+                                                            rectifiedProduct(s, g, slope: slope, scratch: t, activation: activation,
+                                                                             into: gV.baseAddress! + k * d * d, d: d, batch: batch)
                                                         }
                                                         // t = σ'(g) ⊙ Vᵀ s = α ⊙ σ'(g) ⊙ Vᵀ p
                                                         T.gemm(transposeA: true, transposeB: false, m: d, n: batch, k: d,
                                                                a: v, lda: d, b: parameterGradients ? UnsafePointer(s) : UnsafePointer(p), ldb: batch,
                                                                c: t, ldc: batch, accumulate: false)
-                                                        activation.multiplyByDerivative(at: g, t, columnScales: parameterGradients ? nil : alpha.baseAddress!,
-                                                                                        rows: d, columns: batch)
                                                         if parameterGradients {
+                                                            multiplyByDerivative(at: g, t, activation: activation,
+                                                                                 rowSums: biasGradients ? gb.baseAddress! + k * d : nil,
+                                                                                 rows: d, columns: batch)
                                                             T.gemm(transposeA: false, transposeB: true, m: d, n: d, k: batch,
                                                                    a: t, lda: batch, b: h, ldb: batch,
                                                                    c: gW.baseAddress! + k * d * d, ldc: d, accumulate: false)
-                                                            if biasGradients { sumRows(t, gb.baseAddress! + k * d, rows: d, columns: batch) }
+                                                        } else {
+                                                            activation.multiplyByDerivative(at: g, t, columnScales: alpha.baseAddress!,
+                                                                                            rows: d, columns: batch)
                                                         }
                                                         T.gemm(transposeA: true, transposeB: false, m: d, n: batch, k: d,
                                                                a: w!, lda: d, b: t, ldb: batch, c: p, ldc: batch, accumulate: true)
@@ -282,6 +299,21 @@ public struct ResNet<T: NetworkScalar>: Sendable {
 }
 
 // MARK: Elementwise helpers (row-major d × batch matrices)
+
+/// out (d × d) = s σ(x)ᵀ for s, x of d × batch: σ applied while the GEMM packs x when σ is a
+/// rectifier (`slope` non-nil), else materialized in `scratch` first.
+@inlinable
+func rectifiedProduct<T: NetworkScalar>(_ s: UnsafePointer<T>, _ x: UnsafePointer<T>, slope: T?, scratch: UnsafeMutablePointer<T>,
+                                        activation: Activation, into out: UnsafeMutablePointer<T>, d: Int, batch: Int) {
+    if let slope {
+        T.gemmRectifiedTransposedB(m: d, n: d, k: batch, a: s, lda: batch, b: x, ldb: batch, slope: slope,
+                                   c: out, ldc: d, accumulate: false)
+    } else {
+        activation.apply(x, scratch, count: d * batch)
+        T.gemm(transposeA: false, transposeB: true, m: d, n: d, k: batch, a: s, lda: batch, b: scratch, ldb: batch,
+               c: out, ldc: d, accumulate: false)
+    }
+}
 
 /// z[i, j] += b[i]
 @inlinable

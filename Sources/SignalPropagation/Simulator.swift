@@ -55,6 +55,8 @@ public struct Simulator: Sendable {
         var tape: ForwardTape<Float>?
         var backward = BackwardResult<Float>()
         var outputGradient: [Float] = []
+        /// The last correlated model drawn (its buffers are reused for the next one).
+        var parameters: ResNetParameters<Float>?
         /// Time spent in each phase by this thread.
         var timings = PhaseTimings()
         public init() {}
@@ -103,10 +105,14 @@ public struct Simulator: Sendable {
             probe(config, inputLayer, outputLayer, &weights, x, y, alphas, &tape, &workspace)
         } else {
             let start = DispatchTime.now().uptimeNanoseconds
-            let parameters = sampler.parameters(Float.self)
+            // The previous model's buffers are overwritten (no allocation, no page faults).
+            var parameters = workspace.parameters ?? ResNetParameters<Float>(zeros: config)
+            workspace.parameters = nil  // keep the buffers uniquely referenced while they are filled
+            sampler.fill(&parameters)
             workspace.timings.sampling += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             var weights = StoredResidualWeights(parameters)
             probe(config, parameters.inputLayer, parameters.outputLayer, &weights, x, y, alphas, &tape, &workspace)
+            workspace.parameters = parameters
         }
         workspace.timings.flops += Self.flops(config, batch: batch)
 
@@ -153,11 +159,21 @@ public struct Simulator: Sendable {
     }
 
     /// Floating-point operations of the matrix products of one unit (forward and backward
-    /// without parameter gradients): 2·d²·batch per residual matrix and layer, each way.
+    /// without parameter gradients): 2·d²·batch per residual matrix and layer, each way,
+    /// plus `A·x` (forward) and `B·h_L`, `Bᵀ·g` (forward and backward).
     static func flops(_ config: ResNetConfiguration, batch: Int) -> Double {
         let matrices = config.variant.hasInnerMatrix ? 2.0 : 1.0
-        let d = Double(config.width)
-        return 2 * 2 * matrices * d * d * Double(batch) * Double(config.depth)
+        let d = Double(config.width), n = Double(batch)
+        return 2 * 2 * matrices * d * d * n * Double(config.depth)
+            + 2 * d * n * (Double(config.inputDimension) + 2 * Double(config.outputDimension))
+    }
+
+    /// Floating-point operations of the matrix products of every unit (see `PhaseTimings.flops`).
+    public var matrixProductFlops: Double {
+        let batch = spec.betas.count * spec.inputsPerModel
+        return (0..<unitCount).reduce(0) { total, index in
+            total + Self.flops(try! spec.configuration(depth: unit(index).depth), batch: batch)  // validated in init
+        }
     }
 
     /// Runs every unit on `threads` threads. The result is the same for any thread count.

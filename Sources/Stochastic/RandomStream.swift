@@ -184,7 +184,11 @@ public struct RandomStream: Sendable {
     /// Requires `low < high` and a finite `high − low`.
     public mutating func fillUniform(_ buffer: UnsafeMutableBufferPointer<Float>, low: Float = 0, high: Float = 1) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        fill(UniformFloatTransform(low: low, high: high), base, count: buffer.count)
+        if let prescaled = PrescaledUniformFloatTransform(low: low, high: high) {
+            fill(prescaled, base, count: buffer.count)
+        } else {
+            fill(UniformFloatTransform(low: low, high: high), base, count: buffer.count)
+        }
     }
 
     /// Fills `buffer` with uniform Doubles in `[low, high)` (two words per value).

@@ -29,6 +29,39 @@ struct UniformFloatTransform: WordTransform {
     }
 }
 
+/// The same values as `UniformFloatTransform` with one multiply fewer per value, for ranges
+/// whose width·2⁻²⁴ is a normal Float: (w >> 8)·(width·2⁻²⁴) is then exactly
+/// ((w >> 8)·2⁻²⁴)·width, so the multiply-add rounds the same real number.
+struct PrescaledUniformFloatTransform: WordTransform {
+    static var wordsPerValue: Int { 1 }
+    let low: SIMD8<Float>
+    let scaledWidth: SIMD8<Float>
+    let cap: SIMD8<Float>
+
+    /// Nil when width·2⁻²⁴ would be subnormal (then use `UniformFloatTransform`).
+    init?(low: Float, high: Float) {
+        precondition(low < high && (high - low).isFinite, "uniform range must satisfy low < high with finite width")
+        let scaled = (high - low) * 0x1p-24
+        guard scaled.isNormal else { return nil }
+        self.low = SIMD8(repeating: low)
+        scaledWidth = SIMD8(repeating: scaled)
+        cap = SIMD8(repeating: high.nextDown)
+    }
+
+    @inline(__always)
+    func convert(_ w: SIMD8<UInt32>) -> SIMD8<Float> {
+        let v = mulAdd(toFloat(unsafeBitCast(w &>> 8, to: SIMD8<Int32>.self)), scaledWidth, low)
+        return v.replacing(with: cap, where: v .> cap)
+    }
+
+    @inline(__always)
+    func writeUnit(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>, to out: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeMutableRawPointer(out)
+        raw.storeBytes(of: convert(a), as: SIMD8<Float>.self)
+        raw.storeBytes(of: convert(b), toByteOffset: 32, as: SIMD8<Float>.self)
+    }
+}
+
 /// Uniform Double in [low, high) from the top 53 bits of each pair of words (low word first).
 struct UniformDoubleTransform: WordTransform {
     static var wordsPerValue: Int { 2 }

@@ -1,5 +1,20 @@
 import Foundation
 import ResNets
+#if RESNET_FMA && arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
+/// √x lane by lane, correctly rounded (the bits of `Float.squareRoot()`). On Linux
+/// `SIMD8<Float>.squareRoot()` becomes eight scalar square roots, each with a branch to
+/// libm's `sqrtf` for errno; AVX builds use the one vector instruction instead.
+@inline(__always)
+func squareRoot8(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    #if RESNET_FMA && arch(x86_64)
+    return _mm256_sqrt_ps(x)
+    #else
+    return x.squareRoot()
+    #endif
+}
 
 /// Which update rule trains the model.
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
@@ -206,17 +221,25 @@ public struct OptimizerState<T: NetworkScalar>: Equatable, Sendable {
         let g0 = UnsafeRawPointer(g[0])
         let extra = g.dropFirst().map { UnsafeRawPointer($0) }
         var i = range.lowerBound
+        // The common case of one or two gradient terms (one per column block) without the
+        // inner loop over the terms; the same sums, g0 + g1, in the same order.
+        let g1 = extra.count == 1 ? extra[0] : nil
+        let terms = extra.count
         while i + 8 <= range.upperBound {
             let o = i * 4
             var gi = g0.loadUnaligned(fromByteOffset: o, as: V8.self)
-            for e in extra { gi += e.loadUnaligned(fromByteOffset: o, as: V8.self) }
+            if let g1 {
+                gi += g1.loadUnaligned(fromByteOffset: o, as: V8.self)
+            } else if terms > 1 {
+                for e in extra { gi += e.loadUnaligned(fromByteOffset: o, as: V8.self) }
+            }
             let m0 = mr.loadUnaligned(fromByteOffset: o, as: V8.self)
             let v0 = vr.loadUnaligned(fromByteOffset: o, as: V8.self)
             let mi = m0 + a1 * (gi - m0)
             let vi = b2 * v0 + a2 * gi * gi
             mr.storeBytes(of: mi, toByteOffset: o, as: V8.self)
             vr.storeBytes(of: vi, toByteOffset: o, as: V8.self)
-            let denom = vi.squareRoot() * inv + eps
+            let denom = squareRoot8(vi) * inv + eps
             let p0 = pr.loadUnaligned(fromByteOffset: o, as: V8.self)
             pr.storeBytes(of: p0 - step * (mi / denom), toByteOffset: o, as: V8.self)
             i += 8

@@ -153,7 +153,10 @@ final class ForwardTests: XCTestCase {
                     }
                     if keepsAll {
                         let gf = try XCTUnwrap(rf.parameterGradients), gdd = try XCTUnwrap(rd.parameterGradients)
-                        for (name, a, b) in [("V", gf.v, gdd.v), ("bias", gf.bias, gdd.bias)] {
+                        for (name, a, b) in [("V", gf.v, gdd.v), ("W", gf.w, gdd.w), ("bias", gf.bias, gdd.bias),
+                                             ("A", gf.inputLayer, gdd.inputLayer), ("B", gf.outputLayer, gdd.outputLayer)]
+                            where !b.isEmpty {
+                            XCTAssertEqual(a.count, b.count, "\(variant) \(activation) ∂\(name)")
                             let gScale = b.map { abs($0) }.max()!
                             for (u, v) in zip(a, b) {
                                 XCTAssertEqual(Double(u), v, accuracy: 1e-4 * gScale, "\(variant) \(activation) ∂\(name)")

@@ -69,6 +69,28 @@ final class RandomStreamTests: XCTestCase {
         XCTAssertEqual(pairs, (0..<32).map { UInt64(words[2 * $0]) | UInt64(words[2 * $0 + 1]) << 32 })
     }
 
+    /// Float fills in [low, high) are `low + (w >> 8)·2⁻²⁴·(high − low)` (one rounding, clamped
+    /// below high), whichever internal form computes them: ranges whose width·2⁻²⁴ is normal
+    /// multiply by it directly; tiny ranges do not.
+    func testUniformFloatRangesMatchTheFormula() {
+        let ranges: [(Float, Float)] = [(0, 1), (-0.3, 0.3), (-0.17320508, 0.17320508), (2, 2.5), (-1e-30, 1e-30),
+                                        (0, 1e-35), (-5, 1e6), (1, 1.0000001)]
+        for (low, high) in ranges {
+            let base = RandomStream(seed: 9, 4)
+            var words = base, fill = base
+            let values = fill.uniformFloats(count: 75, low: low, high: high)
+            for v in values {
+                let u = Float(words.nextUInt32() >> 8) * 0x1p-24
+                #if RESNET_FMA
+                let expected = min(low.addingProduct(u, high - low), high.nextDown)
+                #else
+                let expected = min(low + u * (high - low), high.nextDown)
+                #endif
+                XCTAssertEqual(v.bitPattern, expected.bitPattern, "[\(low), \(high))")
+            }
+        }
+    }
+
     func testPositionAccountingAndAlignment() {
         var s = RandomStream(seed: 5)
         _ = s.nextUInt32()
