@@ -67,8 +67,10 @@ let package = Package(
         .target(name: "Resources", dependencies: ["Support"], exclude: ["README.md"]),
         // The paper's figures drawn from experiment results.
         .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "ResNets", "Plots", "Support"], exclude: ["README.md"], swiftSettings: toolSettings),
+        // `reproduce`: the bundled specs run as sweeps, the claims checked, the report written.
+        .target(name: "Reports", dependencies: ["Experiments", "Figures", "SignalPropagation", "Plots", "Persistence", "Support"], exclude: ["README.md"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "DatasetFetch", "Experiments"], exclude: ["README.md"]),
+        .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "DatasetFetch", "Experiments", "Reports"], exclude: ["README.md"]),
         // The `resnet-scaling` command-line tool: parses, validates, calls the library.
         .executableTarget(
             name: "ResNetScalingCLI",
