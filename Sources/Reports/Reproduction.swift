@@ -73,13 +73,14 @@ public final class Reproduction: @unchecked Sendable {
                 skipped[stage] = "not selected by --only"
                 continue
             }
-            if options.size == .tiny && stage.dataset != nil {
-                skipped[stage] = "training is left out of the tiny size (run without --tiny)"
-                continue
-            }
+            // A training figure asked for by name needs its data, at any size.
             if let reason = dataProblem(stage) {
                 if options.only != nil { throw ReproductionError("\(stage.rawValue): \(reason)") }
                 skipped[stage] = reason
+                continue
+            }
+            if options.size == .tiny && stage.dataset != nil {
+                skipped[stage] = "training is left out of the tiny size (run without --tiny)"
                 continue
             }
             if let spec = try sweepSpec(stage) {
