@@ -55,8 +55,8 @@ public final class Reproduction: @unchecked Sendable {
     public let identity: ReproductionIdentity
     private let log: @Sendable (String) -> Void
     /// The planned sweep of each sweep stage to run, and why the others do not run.
-    private var plans: [ReproductionStage: SweepPlan] = [:]
-    private var skipped: [ReproductionStage: String] = [:]
+    var plans: [ReproductionStage: SweepPlan] = [:]
+    var skipped: [ReproductionStage: String] = [:]
 
     public var runsDirectory: String { options.directory + "/runs" }
 
@@ -237,6 +237,10 @@ public final class Reproduction: @unchecked Sendable {
     /// A stage not run now: its stored runs are read back when present.
     private func evaluateStored(_ stage: ReproductionStage, reason: String) throws -> StageOutcome {
         let directory = storeDirectory(stage)
+        if stage == .limits, FileManager.default.fileExists(atPath: directory + "/sde.json"),
+           let outcome = try? runLimits(), !outcome.figures.isEmpty {
+            return outcome
+        }
         if stage != .limits, FileManager.default.fileExists(atPath: directory + "/sweep.json"),
            let store = try? ResultStore(directory: directory, create: false),
            let outcome = try? evaluate(stage, store: store), !outcome.figures.isEmpty {
@@ -273,14 +277,14 @@ public final class Reproduction: @unchecked Sendable {
         let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
         var outcome = StageOutcome(stage: .limits)
         do {
-            let s = try NeuralSDELimit.run(sde, threads: threads)
+            let s = try LimitStore.sde(sde, threads: threads, directory: storeDirectory(.limits))
             outcome.claims += LimitClaims.sde(s)
             outcome.figures.append(("sde-limit", LimitFigures.sdeFigure(s)))
             let strong = s.strongRate()
             outcome.numbers.append("SDE: d = \(sde.width), \(sde.paths) paths × \(sde.inputsPerPath) inputs, L ∈ \(sde.depths), " +
                                    "L_fine = \(sde.fineDepth): strong-error rate \(StageClaims.estimate(strong.slope)) (theory −1/2), " +
                                    "\(NumberFormat.fixed(s.seconds, decimals: 1)) s")
-            let o = try NeuralODELimit.run(ode, threads: threads)
+            let o = try LimitStore.ode(ode, threads: threads, directory: storeDirectory(.limits))
             outcome.claims += LimitClaims.ode(o)
             outcome.figures.append(("ode-limit", LimitFigures.odeFigure(o)))
             outcome.numbers.append("ODE: d = \(ode.width), \(ode.models) models × \(ode.inputsPerModel) inputs, L ∈ \(ode.depths), " +

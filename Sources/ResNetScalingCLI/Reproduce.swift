@@ -18,8 +18,9 @@ struct Reproduce: ParsableCommand {
         Stages (--only): \(ReproductionStage.accepted) (claims: no run, the report from DIR/runs). \
         Training (fig8, fig9-mnist) uses ../shared/data/mnist next to the package or --data-dir D (D/mnist); \
         fig9-cifar10 needs --data-dir D with D/cifar10; without the data they are listed as not run. \
-        Slurm is not supported by reproduce yet: run the specs with `resnet-scaling sweep --slurm` into \
-        DIR/runs/<stage> and then reproduce with the same settings to draw the report.
+        --slurm writes, per stage, the job array and collect scripts of `sweep --slurm` in DIR/runs/<stage>/slurm \
+        (--submit also submits them); when the jobs are done, the same reproduce command without --slurm \
+        finds every cell done, runs the limits and writes the report.
 
           swift build -c release && .build/release/resnet-scaling reproduce --quick --out report
           resnet-scaling reproduce --out paper --only fig1,fig2,fig4-5,fig7,limits,moments
@@ -50,10 +51,36 @@ struct Reproduce: ParsableCommand {
     @Option(help: .hidden)
     var specs: String?
 
+    @Flag(help: "Write Slurm job scripts (a job array and a collect job per stage) instead of running the sweeps.")
+    var slurm = false
+
+    @Option(name: .customLong("array-size"), parsing: .unconditional, help: "With --slurm: array tasks per stage; default: one per cell, at most 1000.",
+            transform: OptionParsing.positiveInt)
+    var arraySize: Int?
+
+    @Option(help: "With --slurm: partition.")
+    var partition: String?
+
+    @Option(help: "With --slurm: time limit per task (e.g. 01:00:00).")
+    var time: String?
+
+    @Option(name: .customLong("cpus-per-task"), parsing: .unconditional, help: "With --slurm: CPUs per task.", transform: OptionParsing.threads)
+    var cpusPerTask: Int?
+
+    @Flag(help: "With --slurm: submit the jobs (sbatch --parsable) and print their ids.")
+    var submit = false
+
     @OptionGroup var resources: MemoryOption
 
     func validate() throws {
         if quick && tiny { throw ValidationError("--quick and --tiny: choose one size") }
+        if !slurm && (arraySize != nil || partition != nil || time != nil || cpusPerTask != nil || submit) {
+            throw ValidationError("--array-size, --partition, --time, --cpus-per-task and --submit need --slurm")
+        }
+        do {
+            if let partition { try SlurmJob.checkDirectiveValue(partition, flag: "--partition") }
+            if let time { try SlurmJob.checkTime(time, flag: "--time") }
+        } catch let e as SpecError { throw ValidationError(e.description) }
         if let dataDir, dataDir.isEmpty { throw ValidationError("--data-dir must not be empty") }
     }
 
@@ -88,6 +115,21 @@ struct Reproduce: ParsableCommand {
         do {
             // Everything is checked before the folder is created or written.
             let reproduction = try Reproduction(options: options, log: log)
+            if slurm {
+                let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
+                guard FileManager.default.isExecutableFile(atPath: executable) else {
+                    throw ValidationError("--slurm: cannot name this program in a job script: '\(executable)' is not an executable file")
+                }
+                let lines: [String]
+                do {
+                    lines = try reproduction.writeSlurm(ReproductionSlurmOptions(
+                        executable: executable, partition: partition, time: time, cpusPerTask: cpusPerTask, arraySize: arraySize,
+                        submit: submit))
+                } catch let e as SpecError { throw ValidationError(e.description) }
+                for line in lines { print(line) }
+                print("when the jobs are done, run the same command without --slurm to write the report")
+                return
+            }
             let outcomes = try reproduction.run()
             let reportStart = Date()
             try ReportDocument.write(outcomes, context: ReportContext(size: size, totalSeconds: Date().timeIntervalSince(started)),
