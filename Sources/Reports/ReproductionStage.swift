@@ -105,25 +105,25 @@ public enum ReproductionStage: String, CaseIterable, Sendable {
         }
     }
 
-    /// A relative cost at quick size, for the overall ETA (seconds on 2 cores, measured).
+    /// The stage's wall time measured on 2 cores (seconds), for the overall ETA: only the
+    /// ratios matter, the ETA scales them by the time the finished stages took.
     public func expectedSeconds(_ size: ReproductionSize) -> Double {
-        let quick: Double
+        let quick: Double, paper: Double
         switch self {
-        case .fig1: quick = 10
-        case .fig2: quick = 30
-        case .fig45: quick = 10
-        case .fig7: quick = 40
-        case .fig8: quick = 40
-        case .fig9MNIST: quick = 150
-        case .fig9CIFAR10: quick = 150
-        case .limits: quick = 20
-        case .moments: quick = 10
-        case .claims: quick = 1
+        case .fig1: (quick, paper) = (1.3, 10)
+        case .fig2: (quick, paper) = (20, 200)
+        case .fig45: (quick, paper) = (2.6, 22)
+        case .fig7: (quick, paper) = (1.2, 66)
+        case .fig8: (quick, paper) = (1.4, 1800)
+        case .fig9MNIST, .fig9CIFAR10: (quick, paper) = (14, 36_000)
+        case .limits: (quick, paper) = (2.1, 12)
+        case .moments: (quick, paper) = (2.5, 13)
+        case .claims: (quick, paper) = (0.1, 0.1)
         }
         switch size {
         case .quick: return quick
-        case .tiny: return max(1, quick / 20)
-        case .paper: return quick * 20
+        case .tiny: return quick / 10
+        case .paper: return paper
         }
     }
 
