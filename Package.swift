@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "DatasetFetchTests", dependencies: ["DatasetFetch", "Training", "Persistence", "Resources"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence", "Support"], swiftSettings: numericSettings),
         // Golden/: outputs captured before issue 9 (read from the source tree by GoldenOutputTests).
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "SignalPropagation", "Support"]),
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]

@@ -57,7 +57,7 @@ enum StageClaims {
             outcome.figures = [("fig8", try draw(.weights))]
         case .fig9MNIST, .fig9CIFAR10:
             outcome.figures = [("\(stage.rawValue)", try draw(.accuracy))]
-            outcome.claims = trainingClaims(stage, table: table, size: size, numbers: &outcome.numbers)
+            outcome.claims = trainingClaims(stage, header: table.header, rows: table.rows, size: size, numbers: &outcome.numbers)
         case .limits, .claims:
             break
         }
@@ -74,16 +74,16 @@ enum StageClaims {
     /// the band, that of the explosion corner (smallest β, largest H) is at chance (1/10)
     /// within 4 binomial standard errors of the test set. A run whose accuracy is not a
     /// number (it diverged) counts as chance.
-    static func trainingClaims(_ stage: ReproductionStage, table: CollectedTable, size: ReproductionSize,
+    static func trainingClaims(_ stage: ReproductionStage, header: [String], rows: [[String]], size: ReproductionSize,
                                numbers: inout [String]) -> [Claim] {
-        let column = Dictionary(table.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let column = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         func value(_ row: [String], _ name: String) -> Double? {
             guard let c = column[name], c < row.count else { return nil }
             return Double(row[c])
         }
         var best: [String: (beta: Double, hurst: Double, accuracy: Double, lr: Double)] = [:]
         var testCount = 10_000
-        for row in table.rows {
+        for row in rows {
             guard let beta = value(row, "beta"), let hurst = value(row, "hurst") else { continue }
             let lr = value(row, "lr") ?? .nan
             if let n = value(row, "test-limit") ?? value(row, "test_limit"), n >= 1 { testCount = Int(n) }
