@@ -279,14 +279,19 @@ public final class Reproduction: @unchecked Sendable {
         do {
             let s = try LimitStore.sde(sde, threads: threads, directory: storeDirectory(.limits))
             outcome.claims += LimitClaims.sde(s)
-            outcome.figures.append(("sde-limit", LimitFigures.sdeFigure(s)))
+            var sdeFigure = LimitFigures.sdeFigure(s)
+            // Several figures are inlined in one HTML page: their SVG ids must not collide.
+            sdeFigure.idPrefix = "sde"
+            outcome.figures.append(("sde-limit", sdeFigure))
             let strong = s.strongRate()
             outcome.numbers.append("SDE: d = \(sde.width), \(sde.paths) paths × \(sde.inputsPerPath) inputs, L ∈ \(sde.depths), " +
                                    "L_fine = \(sde.fineDepth): strong-error rate \(StageClaims.estimate(strong.slope)) (theory −1/2), " +
                                    "\(NumberFormat.fixed(s.seconds, decimals: 1)) s")
             let o = try LimitStore.ode(ode, threads: threads, directory: storeDirectory(.limits))
             outcome.claims += LimitClaims.ode(o)
-            outcome.figures.append(("ode-limit", LimitFigures.odeFigure(o)))
+            var odeFigure = LimitFigures.odeFigure(o)
+            odeFigure.idPrefix = "ode"
+            outcome.figures.append(("ode-limit", odeFigure))
             outcome.numbers.append("ODE: d = \(ode.width), \(ode.models) models × \(ode.inputsPerModel) inputs, L ∈ \(ode.depths), " +
                                    "RK4 reference on \(ode.refinement)× finer grid: error rate \(StageClaims.estimate(o.rate().slope)) " +
                                    "(theory −1), \(NumberFormat.fixed(o.seconds, decimals: 1)) s")

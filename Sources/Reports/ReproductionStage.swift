@@ -111,9 +111,9 @@ public enum ReproductionStage: String, CaseIterable, Sendable {
         let quick: Double, paper: Double
         switch self {
         case .fig1: (quick, paper) = (1.3, 10)
-        case .fig2: (quick, paper) = (20, 200)
+        case .fig2: (quick, paper) = (15, 100)
         case .fig45: (quick, paper) = (2.6, 22)
-        case .fig7: (quick, paper) = (1.2, 66)
+        case .fig7: (quick, paper) = (1.0, 38)
         case .fig8: (quick, paper) = (1.4, 1800)
         case .fig9MNIST, .fig9CIFAR10: (quick, paper) = (14, 36_000)
         case .limits: (quick, paper) = (2.1, 12)

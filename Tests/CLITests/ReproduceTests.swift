@@ -75,6 +75,9 @@ final class ReproduceTests: XCTestCase {
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         XCTAssertGreaterThanOrEqual(html.components(separatedBy: "<svg").count - 1, 6, "figures inline")
         XCTAssertFalse(html.contains("<script"))
+        // Inline figures share one id space: no id twice.
+        let ids = html.components(separatedBy: " id=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        XCTAssertEqual(Set(ids).count, ids.count, "duplicate SVG ids")
         XCTAssertFalse(html.contains("<?xml"))
         XCTAssertFalse(html.contains("src=") || html.contains("<link"), "no external resources")
         for name in ["fig1", "fig2", "fig4-5", "fig7", "sde-limit", "ode-limit"] {
