@@ -67,8 +67,10 @@ let package = Package(
         .target(name: "Resources", dependencies: ["Support"], exclude: ["README.md"]),
         // The paper's figures drawn from experiment results.
         .target(name: "Figures", dependencies: ["SignalPropagation", "Training", "ResNets", "Plots", "Support"], exclude: ["README.md"], swiftSettings: toolSettings),
+        // `reproduce`: the bundled specs run as sweeps, the claims checked, the report written.
+        .target(name: "Reports", dependencies: ["Experiments", "Figures", "SignalPropagation", "Plots", "Persistence", "Support"], exclude: ["README.md"], swiftSettings: toolSettings),
         // Umbrella module re-exporting the library.
-        .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "DatasetFetch", "Experiments"], exclude: ["README.md"]),
+        .target(name: "ResNetScaling", dependencies: ["Support", "DenseKernels", "Stochastic", "ResNets", "SignalPropagation", "Plots", "Persistence", "Resources", "Figures", "Training", "DatasetFetch", "Experiments", "Reports"], exclude: ["README.md"]),
         // Writes DenseKernels' MicroKernels.swift and DotKernels.swift (pure string building,
         // no dependency; `swift run generate-kernels Sources/DenseKernels`).
         .target(name: "KernelGenerator", exclude: ["README.md"]),
@@ -93,6 +95,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence", "Support"], swiftSettings: numericSettings),
         // Reads Sources/DenseKernels from the source tree: the generator reproduces it byte for byte.
         .testTarget(name: "KernelGeneratorTests", dependencies: ["KernelGenerator"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "SignalPropagation", "Support"]),
         // Golden/: outputs captured before issue 9 (read from the source tree by GoldenOutputTests).
         .testTarget(name: "CLITests", dependencies: ["ResNetScalingCLI"], exclude: ["Golden"]),
     ],

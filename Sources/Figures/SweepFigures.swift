@@ -26,9 +26,10 @@ public enum SweepFigureKind: String, CaseIterable, Sendable {
 
 public enum SweepFigures {
     /// Draws a figure from a collected table (`header`, `rows`); `weightPaths` come from the
-    /// records (figure 8). Returns the figure and the kind drawn.
+    /// records (figure 8). With `theory`, the curves of the theory where a formula applies
+    /// (see `SimulationFigures`, `PhaseFigures`). Returns the figure and the kind drawn.
     public static func figure(header: [String], rows: [[String]], weightPaths: [(settings: [String: String], path: WeightPath)] = [],
-                              kind requested: SweepFigureKind = .auto) throws -> (Figure, SweepFigureKind) {
+                              kind requested: SweepFigureKind = .auto, theory: Bool = false) throws -> (Figure, SweepFigureKind) {
         let table = Table(header: header, rows: rows)
         let isTrain = header.contains("test_accuracy")
         guard !rows.isEmpty else { throw PlotError("the table has no rows (no finished cells)") }
@@ -66,9 +67,9 @@ public enum SweepFigures {
             switch kind {
             case .phase:
                 let diagram = try PhaseDiagram(result)
-                return (PhaseFigures.heatmapFigure(diagram, depth: result.spec.depths.max()!, width: result.spec.width), kind)
-            case .histograms: return (SimulationFigures.histogramFigure(result), kind)
-            default: return (SimulationFigures.differencesFigure(result), kind)
+                return (PhaseFigures.heatmapFigure(diagram, depth: result.spec.depths.max()!, width: result.spec.width, theory: theory), kind)
+            case .histograms: return (SimulationFigures.histogramFigure(result, theory: theory), kind)
+            default: return (SimulationFigures.differencesFigure(result, theory: theory), kind)
             }
         }
     }
@@ -99,6 +100,10 @@ public enum SweepFigures {
 
     /// Rebuilds a simulation result from a simulate table (the axes in order of appearance,
     /// depths sorted).
+    public static func simulationResult(header: [String], rows: [[String]]) throws -> SimulationResult {
+        try simulationResult(Table(header: header, rows: rows))
+    }
+
     static func simulationResult(_ table: Table) throws -> SimulationResult {
         for name in simulateColumns where !table.header.contains(name) {
             throw PlotError("not a simulate table: no \(name) column")

@@ -11,3 +11,4 @@
 @_exported import Training
 @_exported import DatasetFetch
 @_exported import Experiments
+@_exported import Reports

@@ -26,6 +26,9 @@ struct Plot: ParsableCommand {
     @Option(help: ArgumentHelp("Figure: \(SweepFigureKind.accepted).", valueName: "kind"), transform: Plot.kind)
     var figure: SweepFigureKind = .auto
 
+    @Flag(inversion: .prefixedNo, help: "Draw the theory where a formula applies (curves, histograms, phase).")
+    var theory = true
+
     static func kind(_ text: String) throws -> SweepFigureKind {
         guard let k = SweepFigureKind(rawValue: text.lowercased()) else { throw ValidationError("accepted: \(SweepFigureKind.accepted)") }
         return k
@@ -68,7 +71,7 @@ struct Plot: ParsableCommand {
         }
         let drawn: (Figure, SweepFigureKind)
         do {
-            drawn = try SweepFigures.figure(header: header, rows: rows, weightPaths: weightPaths, kind: figure)
+            drawn = try SweepFigures.figure(header: header, rows: rows, weightPaths: weightPaths, kind: figure, theory: theory)
         } catch let e as PlotError {
             throw ValidationError("\(input): \(e.description)")
         } catch let e as ConfigurationError {

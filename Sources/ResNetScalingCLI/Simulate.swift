@@ -46,6 +46,9 @@ struct Simulate: ParsableCommand {
                                valueName: "file.svg"))
     var heatmap: String?
 
+    @Flag(inversion: .prefixedNo, help: "Draw the theory on --plot, --histogram and --heatmap where a formula applies (exact moments, the SDE limit, the log-normal density, β = max(H, 1/2)).")
+    var theory = true
+
     @Option(help: ArgumentHelp("With --init fbm --hurst: write the measured boundary β*(H), forward and gradient, as CSV.",
                                valueName: "file.csv"))
     var boundary: String?
@@ -94,12 +97,12 @@ struct Simulate: ParsableCommand {
         // Render every output first, then write them; if a write fails, remove what this run
         // wrote, so that a failed run leaves no partial set of files.
         var files: [(flag: String, text: String)] = [("--out", ResultTables.csv(result))]
-        if plot != nil { files.append(("--plot", SimulationFigures.differencesFigure(result).svg())) }
-        if histogram != nil { files.append(("--histogram", SimulationFigures.histogramFigure(result).svg())) }
+        if plot != nil { files.append(("--plot", SimulationFigures.differencesFigure(result, theory: theory).svg())) }
+        if histogram != nil { files.append(("--histogram", SimulationFigures.histogramFigure(result, theory: theory).svg())) }
         if heatmap != nil || boundary != nil {
             let diagram = try PhaseDiagram(result, cell: cell)
             if heatmap != nil {
-                let figure = PhaseFigures.heatmapFigure(diagram, depth: spec.depths.max()!, width: spec.width)
+                let figure = PhaseFigures.heatmapFigure(diagram, depth: spec.depths.max()!, width: spec.width, theory: theory)
                 files.append(("--heatmap", figure.svg()))
             }
             if boundary != nil { files.append(("--boundary", diagram.boundaryCSV())) }

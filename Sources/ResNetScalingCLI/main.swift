@@ -14,7 +14,7 @@ struct ResNetScalingCommand: ParsableCommand {
         out to Slurm: `sweep`, then `collect` and `plot`. Speed on this machine: `bench`.
         """,
         version: ToolVersion.current.description,
-        subcommands: [Simulate.self, Paths.self, DataCommand.self, Train.self, Sweep.self, Collect.self, Plot.self, Bench.self]
+        subcommands: [Reproduce.self, Simulate.self, Paths.self, DataCommand.self, Train.self, Sweep.self, Collect.self, Plot.self, Bench.self]
     )
 }
 

@@ -96,6 +96,13 @@ public struct ODELimitResult: Sendable {
     public let errors: [[Double]]
     /// Wall time of the run in seconds (not part of the results).
     public var seconds: Double
+
+    /// A result as measured (or read back from where it was stored).
+    public init(spec: ODELimitSpec, errors: [[Double]], seconds: Double) {
+        self.spec = spec
+        self.errors = errors
+        self.seconds = seconds
+    }
 }
 
 public enum NeuralODELimit {

@@ -83,6 +83,14 @@ public struct SDELimitResult: Sendable {
     public let normRatios: [[[Double]]]
     /// Wall time of the run in seconds (not part of the results).
     public var seconds: Double
+
+    /// A result as measured (or read back from where it was stored).
+    public init(spec: SDELimitSpec, strongErrors: [[Double]], normRatios: [[[Double]]], seconds: Double) {
+        self.spec = spec
+        self.strongErrors = strongErrors
+        self.normRatios = normRatios
+        self.seconds = seconds
+    }
 }
 
 public enum NeuralSDELimit {

@@ -1,0 +1,81 @@
+import Foundation
+import SignalPropagation
+import Support
+import XCTest
+@testable import Reports
+
+final class ReportsTests: XCTestCase {
+    func testOnlyListAcceptsTheStagesAndNamesAnUnknownOne() throws {
+        XCTAssertEqual(try ReproductionStage.parse(list: "fig1,fig4-5,limits,fig1"), [.fig1, .fig45, .limits])
+        XCTAssertEqual(try ReproductionStage.parse(list: ReproductionStage.accepted), ReproductionStage.allCases)
+        for bad in ["fig3", "", "fig1,,fig2", "FIG1"] {
+            XCTAssertThrowsError(try ReproductionStage.parse(list: bad)) { error in
+                XCTAssertTrue("\(error)".hasPrefix("--only: unknown name"), "\(error)")
+            }
+        }
+    }
+
+    func testIdentityNamesTheDifference() {
+        let base = ReproductionIdentity(size: .quick, toolVersion: ToolVersion(package: "1.0", revision: "a"), dataDirectory: nil)
+        XCTAssertNil(base.difference(from: base))
+        var other = base
+        other.size = .paper
+        XCTAssertEqual(base.difference(from: other), "it was made at size paper, this run is quick")
+        other = base
+        other.seed = 3
+        XCTAssertTrue(base.difference(from: other)!.contains("seed 3"))
+        other = base
+        other.toolVersion = ToolVersion(package: "1.0", revision: "b")
+        XCTAssertTrue(base.difference(from: other)!.contains("version 1.0 (revision b)"))
+        other = base
+        other.dataDirectory = "/data"
+        XCTAssertTrue(base.difference(from: other)!.contains("--data-dir /data"))
+    }
+
+    /// A figure-9 table: best over lr per (β, H); a diverged run (nan) counts as chance.
+    func testTrainingClaimsOnAKnownGrid() {
+        let header = ["beta", "hurst", "lr", "test_limit", "test_accuracy"]
+        func grid(explosion: String) -> [[String]] {
+            [["0.5", "0.5", "0.01", "1000", "0.90"], ["0.5", "0.5", "0.1", "1000", "0.80"],
+             ["0.9", "0.1", "0.01", "1000", "0.95"],
+             ["0.1", "0.9", "0.01", "1000", explosion], ["0.1", "0.9", "0.1", "1000", "nan"]]
+        }
+        var numbers: [String] = []
+        let claims = StageClaims.trainingClaims(.fig9MNIST, header: header, rows: grid(explosion: "0.11"), size: .quick,
+                                                numbers: &numbers)
+        XCTAssertEqual(claims.map(\.id), ["fig9-mnist-stable-trains", "fig9-mnist-explosion-at-chance"])
+        // Quick threshold: 90 % of the grid's best (0.95).
+        XCTAssertEqual(claims[0].expected, 0.855, accuracy: 1e-12)
+        XCTAssertEqual(claims[0].measured, 0.90)
+        XCTAssertEqual(claims[0].verdict, .pass)
+        XCTAssertEqual(claims[0].n, 1000)
+        XCTAssertEqual(claims[1].measured, 0.11)
+        XCTAssertEqual(claims[1].tolerance, 4 * (0.09 / 1000).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(claims[1].verdict, .pass)
+        // At paper size the band is 0.96: 0.90 fails; an explosion corner that trains fails.
+        let paper = StageClaims.trainingClaims(.fig9MNIST, header: header, rows: grid(explosion: "0.5"), size: .paper,
+                                               numbers: &numbers)
+        XCTAssertEqual(paper[0].expected, 0.96)
+        XCTAssertEqual(paper[0].verdict, .fail)
+        XCTAssertEqual(paper[1].verdict, .fail)
+        // Every run of the corner diverged: chance, which passes.
+        let diverged = StageClaims.trainingClaims(.fig9MNIST, header: header, rows: grid(explosion: "nan"), size: .quick,
+                                                  numbers: &numbers)
+        XCTAssertEqual(diverged[1].measured, 0.1)
+        XCTAssertEqual(diverged[1].verdict, .pass)
+    }
+
+    func testHTMLIsSelfContainedAndEscaped() {
+        var outcome = StageOutcome(stage: .fig1)
+        outcome.claims = [.notRun(id: "x<y", figure: "1", statement: "a & b", reason: "no <data>")]
+        outcome.command = "resnet-scaling reproduce --out 'a<b'"
+        let svg = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"
+        let html = ReportDocument.html([outcome], context: ReportContext(size: .tiny, totalSeconds: 1), svgs: [:])
+        XCTAssertTrue(html.contains("x&lt;y") && html.contains("a &amp; b") && html.contains("no &lt;data&gt;"))
+        XCTAssertFalse(html.contains("<script"))
+        XCTAssertEqual(ReportDocument.inline(svg), "\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>")
+        let markdown = ReportDocument.markdown([outcome], context: ReportContext(size: .tiny, totalSeconds: 1))
+        XCTAssertTrue(markdown.hasPrefix("# "))
+        XCTAssertTrue(markdown.contains("0 PASS, 0 FAIL, 1 NOT-RUN"))
+    }
+}
