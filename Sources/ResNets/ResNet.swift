@@ -101,6 +101,17 @@ public struct ResNet<T: NetworkScalar>: Sendable {
         }
     }
 
+    /// Runs the network with its residual branch scaled as `scaling` says: the network
+    /// computes α_L = L^{-β} of each column from its own depth (callers give β, not α arrays).
+    @inlinable
+    public func forward<Weights: ResidualWeights>(
+        inputLayer: [T], outputLayer: [T], residual weights: inout Weights,
+        inputs: [T], batch: Int, scaling: BranchScaling, tape: inout ForwardTape<T>
+    ) where Weights.Scalar == T {
+        forward(inputLayer: inputLayer, outputLayer: outputLayer, residual: &weights, inputs: inputs, batch: batch,
+                alphas: scaling.alphas(depth: configuration.depth, batch: batch), tape: &tape)
+    }
+
     /// Convenience: forward with stored parameters.
     @inlinable
     public func forward(parameters: ResNetParameters<T>, inputs: [T], batch: Int, alphas: [T],
@@ -108,6 +119,14 @@ public struct ResNet<T: NetworkScalar>: Sendable {
         var weights = StoredResidualWeights(parameters)
         forward(inputLayer: parameters.inputLayer, outputLayer: parameters.outputLayer, residual: &weights,
                 inputs: inputs, batch: batch, alphas: alphas, tape: &tape)
+    }
+
+    /// Convenience: forward with stored parameters, scaled as `scaling` says.
+    @inlinable
+    public func forward(parameters: ResNetParameters<T>, inputs: [T], batch: Int, scaling: BranchScaling,
+                        tape: inout ForwardTape<T>) {
+        forward(parameters: parameters, inputs: inputs, batch: batch,
+                alphas: scaling.alphas(depth: configuration.depth, batch: batch), tape: &tape)
     }
 
     // MARK: Backward

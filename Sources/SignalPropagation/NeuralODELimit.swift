@@ -180,7 +180,7 @@ public enum NeuralODELimit {
             var tape = ForwardTape<Double>(configuration: config, batch: batch, keepsAllStates: false)
             var weights = RestrictedPathWeights(path: buffer, width: d, fineSteps: fine, depth: depth)
             ResNet<Double>(config).forward(inputLayer: a, outputLayer: [Double](repeating: 0, count: d), residual: &weights,
-                                           inputs: x, batch: batch, alphas: [Double](repeating: 1 / Double(depth), count: batch),
+                                           inputs: x, batch: batch, scaling: .alpha(1 / Double(depth)),
                                            tape: &tape)
             let hL = Array(tape.state(depth))
             var total = 0.0

@@ -139,9 +139,8 @@ public enum NeuralSDELimit {
                                                   inputDimension: spec.inputDimension, outputDimension: 1)
             var tape = workspace.tapes.removeValue(forKey: depth) ?? ForwardTape<Float>(configuration: config, batch: n)
             var weights = BrownianBlockWeights(increments: workspace.increments, width: d, fineDepth: fine, depth: depth)
-            let alpha = Float(Scaling.alpha(depth: depth, beta: 0.5))
             ResNet<Float>(config).forward(inputLayer: a, outputLayer: b, residual: &weights, inputs: x, batch: n,
-                                          alphas: [Float](repeating: alpha, count: n), tape: &tape)
+                                          scaling: .beta(0.5), tape: &tape)
             finals.append(Array(tape.state(depth)))
             if h0.isEmpty { h0 = Array(tape.state(0)) }
             workspace.tapes[depth] = tape

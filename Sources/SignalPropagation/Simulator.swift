@@ -87,10 +87,8 @@ public struct Simulator: Sendable {
         y1.withUnsafeMutableBufferPointer { ys.fillUniform($0, low: 0, high: 1) }
         let x = Self.repeatColumns(x1, rows: config.inputDimension, columns: nInput, times: nBeta)
         let y = Self.repeatColumns(y1, rows: config.outputDimension, columns: nInput, times: nBeta)
-        var alphas = [Float](repeating: 0, count: batch)
-        for (b, beta) in spec.betas.enumerated() {
-            for i in 0..<nInput { alphas[b * nInput + i] = Float(Scaling.alpha(depth: depth, beta: beta)) }
-        }
+        // Columns are grouped by β (one group of inputs per β); the network turns β into α.
+        let scaling = BranchScaling.betas(spec.betas, columnsEach: nInput)
 
         // The probes need no parameter gradient, so res-2/res-3 tapes keep only h_0 and h_L.
         if workspace.tape == nil { workspace.tape = ForwardTape<Float>(configuration: config, batch: batch, keepsAllStates: false) }
@@ -102,7 +100,7 @@ public struct Simulator: Sendable {
             inputLayer.withUnsafeMutableBufferPointer { sampler.fillInputLayer($0) }
             outputLayer.withUnsafeMutableBufferPointer { sampler.fillOutputLayer($0) }
             var weights = GeneratedResidualWeights<Float>(sampler: sampler)
-            probe(config, inputLayer, outputLayer, &weights, x, y, alphas, &tape, &workspace)
+            probe(config, inputLayer, outputLayer, &weights, x, y, scaling, batch, &tape, &workspace)
         } else {
             let start = DispatchTime.now().uptimeNanoseconds
             // The previous model's buffers are overwritten (no allocation, no page faults).
@@ -111,7 +109,7 @@ public struct Simulator: Sendable {
             sampler.fill(&parameters)
             workspace.timings.sampling += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             var weights = StoredResidualWeights(parameters)
-            probe(config, parameters.inputLayer, parameters.outputLayer, &weights, x, y, alphas, &tape, &workspace)
+            probe(config, parameters.inputLayer, parameters.outputLayer, &weights, x, y, scaling, batch, &tape, &workspace)
             workspace.parameters = parameters
         }
         workspace.timings.flops += Self.flops(config, batch: batch)
@@ -142,13 +140,14 @@ public struct Simulator: Sendable {
     /// Forward and backward passes of one model on the batch; the loss is ‖F(x) − y‖² per column.
     private func probe<Weights: ResidualWeights>(
         _ config: ResNetConfiguration, _ inputLayer: [Float], _ outputLayer: [Float], _ weights: inout Weights,
-        _ x: [Float], _ y: [Float], _ alphas: [Float], _ tape: inout ForwardTape<Float>, _ workspace: inout Workspace
+        _ x: [Float], _ y: [Float], _ scaling: BranchScaling, _ batch: Int, _ tape: inout ForwardTape<Float>,
+        _ workspace: inout Workspace
     ) where Weights.Scalar == Float {
         let net = ResNet<Float>(config)
         let t0 = DispatchTime.now().uptimeNanoseconds
         net.forward(inputLayer: inputLayer, outputLayer: outputLayer, residual: &weights,
-                    inputs: x, batch: alphas.count, alphas: alphas, tape: &tape)
-        _ = Losses.squaredError(outputs: tape.outputs, targets: y, rows: config.outputDimension, columns: alphas.count,
+                    inputs: x, batch: batch, scaling: scaling, tape: &tape)
+        _ = Losses.squaredError(outputs: tape.outputs, targets: y, rows: config.outputDimension, columns: batch,
                                 gradient: &workspace.outputGradient)
         let t1 = DispatchTime.now().uptimeNanoseconds
         net.backward(inputLayer: inputLayer, outputLayer: outputLayer, residual: &weights, tape: &tape,

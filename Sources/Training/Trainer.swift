@@ -326,7 +326,7 @@ public final class Trainer {
             let work: (Int) -> Void = { [self] b in
                 workers[b].run(network: network, parameters: params, dataset: train,
                                indices: UnsafeBufferPointer(rebasing: indices[bounds[b]]),
-                               alpha: configuration.alpha, meanOver: n)
+                               scaling: .beta(configuration.beta), meanOver: n)
             }
             if threads > 1 && blocks > 1 {
                 pool.run(count: blocks, work)
@@ -363,12 +363,12 @@ public final class Trainer {
         let corrects = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
         defer { losses.deallocate(); corrects.deallocate() }
         let params = parameters
-        let alpha = configuration.alpha
+        let scaling = BranchScaling.beta(configuration.beta)
         let work: (Int) -> Void = { [self] t in
             var c = t
             while c < chunks {
                 let range = (c * chunk)..<min(dataset.count, (c + 1) * chunk)
-                let r = evaluators[t].run(network: network, parameters: params, dataset: dataset, range: range, alpha: alpha)
+                let r = evaluators[t].run(network: network, parameters: params, dataset: dataset, range: range, scaling: scaling)
                 losses[c] = r.lossSum
                 corrects[c] = r.correct
                 c += workerCount
@@ -406,23 +406,21 @@ final class BlockWorker: @unchecked Sendable {
     var result = BackwardResult<Float>()
     var inputs: [Float] = []
     var labels: [UInt8] = []
-    var alphas: [Float] = []
     var outputGradient: [Float] = []
     var lossSum = 0.0
     var correct = 0
 
     func run(network: ResNet<Float>, parameters: ResNetParameters<Float>, dataset: Dataset,
-             indices: UnsafeBufferPointer<Int>, alpha: Float, meanOver: Int) {
+             indices: UnsafeBufferPointer<Int>, scaling: BranchScaling, meanOver: Int) {
         let n = indices.count, c = network.configuration
         if inputs.count != c.inputDimension * n { inputs = [Float](repeating: 0, count: c.inputDimension * n) }
-        if alphas.count != n || alphas.first != alpha { alphas = [Float](repeating: alpha, count: n) }
         if outputGradient.count != c.outputDimension * n { outputGradient = [Float](repeating: 0, count: c.outputDimension * n) }
         if labels.count != n { labels = [UInt8](repeating: 0, count: n) }
         inputs.withUnsafeMutableBufferPointer { gatherColumns(dataset, indices: indices, into: $0.baseAddress!) }
         for (j, index) in indices.enumerated() { labels[j] = dataset.labels[index] }
         var weights = StoredResidualWeights(parameters)
         network.forward(inputLayer: parameters.inputLayer, outputLayer: parameters.outputLayer, residual: &weights,
-                        inputs: inputs, batch: n, alphas: alphas, tape: &tape)
+                        inputs: inputs, batch: n, scaling: scaling, tape: &tape)
         let r = tape.outputs.withUnsafeBufferPointer { z in
             labels.withUnsafeBufferPointer { y in
                 outputGradient.withUnsafeMutableBufferPointer { g in
@@ -444,21 +442,19 @@ final class EvaluationWorker: @unchecked Sendable {
     var tape = ForwardTape<Float>(configuration: try! ResNetConfiguration(variant: .res1, activation: .relu, width: 1, depth: 1,
                                                                           inputDimension: 1, outputDimension: 1), batch: 0)
     var inputs: [Float] = []
-    var alphas: [Float] = []
     var indices: [Int] = []
 
     func run(network: ResNet<Float>, parameters: ResNetParameters<Float>, dataset: Dataset, range: Range<Int>,
-             alpha: Float) -> (lossSum: Double, correct: Int) {
+             scaling: BranchScaling) -> (lossSum: Double, correct: Int) {
         let n = range.count, c = network.configuration
         if inputs.count != c.inputDimension * n { inputs = [Float](repeating: 0, count: c.inputDimension * n) }
-        if alphas.count != n || alphas.first != alpha { alphas = [Float](repeating: alpha, count: n) }
         indices = Array(range)
         inputs.withUnsafeMutableBufferPointer { out in
             indices.withUnsafeBufferPointer { gatherColumns(dataset, indices: $0, into: out.baseAddress!) }
         }
         var weights = StoredResidualWeights(parameters)
         network.forward(inputLayer: parameters.inputLayer, outputLayer: parameters.outputLayer, residual: &weights,
-                        inputs: inputs, batch: n, alphas: alphas, tape: &tape)
+                        inputs: inputs, batch: n, scaling: scaling, tape: &tape)
         return tape.outputs.withUnsafeBufferPointer { z in
             dataset.labels.withUnsafeBufferPointer { y in
                 CrossEntropy.evaluate(logits: z.baseAddress!, labels: y.baseAddress! + range.lowerBound,

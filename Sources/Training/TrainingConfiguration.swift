@@ -111,8 +111,6 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    /// α_L = L^{-β} as used for every column.
-    public var alpha: Float { Float(Scaling.alpha(depth: depth, beta: beta)) }
 
     /// The learning-rate schedule.
     public var schedule: StepLR { StepLR(initial: learningRate, step: max(lrStep, 1), gamma: lrGamma) }
