@@ -54,12 +54,6 @@ public enum KernelBenchmark {
         Shape(m: 100, k: 100, n: 1000),
     ]
 
-    /// Shapes of a trainer's weight gradient `G·Hᵀ` (d×B · B×d), worth timing as `A·Bᵀ`.
-    public static let gradientShapes: [Shape] = [
-        Shape(m: 40, k: 700, n: 40),
-        Shape(m: 30, k: 128, n: 30),
-    ]
-
     /// Times every shape in every orientation and returns one row per pair.
     public static func run(shapes: [Shape] = standardShapes,
                            orientations: [Orientation] = Orientation.allCases,
