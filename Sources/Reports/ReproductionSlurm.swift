@@ -9,13 +9,16 @@ public struct ReproductionSlurmOptions: Sendable {
     public var partition: String?
     public var time: String?
     public var cpusPerTask: Int?
+    /// Account, QoS, memory, GRES, constraint and other sbatch options of both scripts.
+    public var sbatch: SlurmOptions
     /// Array tasks per stage (nil: one per cell, at most 1000).
     public var arraySize: Int?
     public var submit = false
 
     public init(executable: String, partition: String? = nil, time: String? = nil, cpusPerTask: Int? = nil,
-                arraySize: Int? = nil, submit: Bool = false) {
+                sbatch: SlurmOptions = SlurmOptions(), arraySize: Int? = nil, submit: Bool = false) {
         self.executable = executable
+        self.sbatch = sbatch
         self.partition = partition
         self.time = time
         self.cpusPerTask = cpusPerTask
@@ -51,7 +54,7 @@ extension Reproduction {
             let tasks = max(1, min(slurm.arraySize ?? min(plan.cells.count, 1000), plan.cells.count))
             let job = SlurmJob(executable: slurm.executable, spec: specPath, results: store.directory, overrides: overrides,
                                arraySize: tasks, partition: slurm.partition, time: slurm.time, cpusPerTask: slurm.cpusPerTask,
-                               workers: options.workers, name: "reproduce-\(stage.rawValue)")
+                               workers: options.workers, name: "reproduce-\(stage.rawValue)", options: slurm.sbatch)
             try job.writeScripts()
             if slurm.submit {
                 let ids = try job.submit()

@@ -51,36 +51,12 @@ struct Reproduce: ParsableCommand {
     @Option(help: .hidden)
     var specs: String?
 
-    @Flag(help: "Write Slurm job scripts (a job array and a collect job per stage) instead of running the sweeps.")
-    var slurm = false
-
-    @Option(name: .customLong("array-size"), parsing: .unconditional, help: "With --slurm: array tasks per stage; default: one per cell, at most 1000.",
-            transform: OptionParsing.positiveInt)
-    var arraySize: Int?
-
-    @Option(help: "With --slurm: partition.")
-    var partition: String?
-
-    @Option(help: "With --slurm: time limit per task (e.g. 01:00:00).")
-    var time: String?
-
-    @Option(name: .customLong("cpus-per-task"), parsing: .unconditional, help: "With --slurm: CPUs per task.", transform: OptionParsing.threads)
-    var cpusPerTask: Int?
-
-    @Flag(help: "With --slurm: submit the jobs (sbatch --parsable) and print their ids.")
-    var submit = false
+    @OptionGroup var slurmArguments: SlurmArguments
 
     @OptionGroup var resources: MemoryOption
 
     func validate() throws {
         if quick && tiny { throw ValidationError("--quick and --tiny: choose one size") }
-        if !slurm && (arraySize != nil || partition != nil || time != nil || cpusPerTask != nil || submit) {
-            throw ValidationError("--array-size, --partition, --time, --cpus-per-task and --submit need --slurm")
-        }
-        do {
-            if let partition { try SlurmJob.checkDirectiveValue(partition, flag: "--partition") }
-            if let time { try SlurmJob.checkTime(time, flag: "--time") }
-        } catch let e as SpecError { throw ValidationError(e.description) }
         if let dataDir, dataDir.isEmpty { throw ValidationError("--data-dir must not be empty") }
     }
 
@@ -115,7 +91,7 @@ struct Reproduce: ParsableCommand {
         do {
             // Everything is checked before the folder is created or written.
             let reproduction = try Reproduction(options: options, log: log)
-            if slurm {
+            if slurmArguments.slurm {
                 let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
                 guard FileManager.default.isExecutableFile(atPath: executable) else {
                     throw ValidationError("--slurm: cannot name this program in a job script: '\(executable)' is not an executable file")
@@ -123,8 +99,9 @@ struct Reproduce: ParsableCommand {
                 let lines: [String]
                 do {
                     lines = try reproduction.writeSlurm(ReproductionSlurmOptions(
-                        executable: executable, partition: partition, time: time, cpusPerTask: cpusPerTask, arraySize: arraySize,
-                        submit: submit))
+                        executable: executable, partition: slurmArguments.partition, time: slurmArguments.time,
+                        cpusPerTask: slurmArguments.cpusPerTask, sbatch: try slurmArguments.sbatch(),
+                        arraySize: slurmArguments.arraySize, submit: slurmArguments.submit))
                 } catch let e as SpecError { throw ValidationError(e.description) }
                 for line in lines { print(line) }
                 print("when the jobs are done, run the same command without --slurm to write the report")

@@ -54,44 +54,7 @@ struct Sweep: ParsableCommand {
     @Flag(name: .customLong("retry-failed"), help: "Run again the cells recorded as failed.")
     var retryFailed = false
 
-    @Flag(help: "Write Slurm job scripts (a job array of shards and a dependent collect job) instead of running.")
-    var slurm = false
-
-    @Option(name: .customLong("array-size"), parsing: .unconditional, help: "With --slurm: number of array tasks (shards); default: one per cell, at most 1000.",
-            transform: OptionParsing.positiveInt)
-    var arraySize: Int?
-
-    @Option(help: "With --slurm: partition.")
-    var partition: String?
-
-    @Option(help: "With --slurm: time limit per task (e.g. 01:00:00).")
-    var time: String?
-
-    @Option(name: .customLong("cpus-per-task"), parsing: .unconditional, help: "With --slurm: CPUs per task.", transform: OptionParsing.threads)
-    var cpusPerTask: Int?
-
-    @Option(help: "With --slurm: account to charge (sbatch --account).")
-    var account: String?
-
-    @Option(help: "With --slurm: quality of service (sbatch --qos).")
-    var qos: String?
-
-    @Option(help: ArgumentHelp("With --slurm: memory per node, e.g. 8G (sbatch --mem; unit K, M, G or T, default M).", valueName: "size"))
-    var mem: String?
-
-    @Option(help: ArgumentHelp("With --slurm: generic resources, e.g. gpu:1 (sbatch --gres).", valueName: "list"))
-    var gres: String?
-
-    @Option(help: ArgumentHelp("With --slurm: node features required (sbatch --constraint).", valueName: "list"))
-    var constraint: String?
-
-    @Option(name: .customLong("sbatch-option"), parsing: .singleValue,
-            help: ArgumentHelp("With --slurm: any other sbatch option, as KEY=VALUE (or KEY for a switch), e.g. mail-type=END; repeatable.",
-                               valueName: "key=value"))
-    var sbatchOptions: [String] = []
-
-    @Flag(help: "With --slurm: submit both jobs (sbatch --parsable) and print their ids.")
-    var submit = false
+    @OptionGroup var slurmArguments: SlurmArguments
 
     @Flag(help: "Print only the final summary.")
     var quiet = false
@@ -106,17 +69,7 @@ struct Sweep: ParsableCommand {
     func validate() throws {
         // An empty path would silently mean the working directory.
         if results.isEmpty { throw ValidationError("--results must not be empty") }
-        if !slurm && (arraySize != nil || partition != nil || time != nil || cpusPerTask != nil || submit || account != nil || qos != nil ||
-                      mem != nil || gres != nil || constraint != nil || !sbatchOptions.isEmpty) {
-            throw ValidationError("--array-size, --partition, --time, --cpus-per-task, --account, --qos, --mem, --gres, --constraint, " +
-                                  "--sbatch-option and --submit need --slurm")
-        }
-        if slurm && shard != nil { throw ValidationError("--shard: the Slurm array assigns shards; do not combine with --slurm") }
-        do {
-            if let partition { try SlurmJob.checkDirectiveValue(partition, flag: "--partition") }
-            if let time { try SlurmJob.checkTime(time, flag: "--time") }
-            try slurmOptions().validate()
-        } catch let e as SpecError { throw ValidationError(e.description) }
+        if slurmArguments.slurm && shard != nil { throw ValidationError("--shard: the Slurm array assigns shards; do not combine with --slurm") }
     }
 
     func run() throws {
@@ -133,7 +86,7 @@ struct Sweep: ParsableCommand {
         } catch let e as SpecError { throw ValidationError(e.description) }
         let plan: SweepPlan
         do { plan = try SweepPlan(spec: parsed, maximumCells: maxCells) } catch let e as SpecError { throw ValidationError(e.description) }
-        if slurm {
+        if slurmArguments.slurm {
             do { try SlurmJob.checkResultsFolder(URL(fileURLWithPath: results).standardizedFileURL.path) } catch let e as SpecError {
                 throw ValidationError(e.description)
             }
@@ -147,13 +100,13 @@ struct Sweep: ParsableCommand {
         }
         let threadsPerCell = SweepRunner.threadsPerCell(plan: plan, options: options)
         try ResourceLimits.checkThreads(threadsPerCell, subject: "\(spec): threads")
-        if !slurm {
+        if !slurmArguments.slurm {
             try plan.checkMemory(plan.cells(in: options.shard), workers: workers, threads: threadsPerCell, limit: resources.limit)
         }
         let store: ResultStore
         do { store = try ResultStore(directory: results, create: true) } catch let e as SpecError { throw ValidationError(e.description) }
 
-        if slurm {
+        if slurmArguments.slurm {
             do { try store.register(plan) } catch let e as SpecError { throw ValidationError(e.description) }
             try writeSlurm(plan: plan, store: store, spec: parsed)
             return
@@ -178,11 +131,6 @@ struct Sweep: ParsableCommand {
     }
 
     /// The sbatch options given (each `--sbatch-option` parsed and checked).
-    private func slurmOptions() throws -> SlurmOptions {
-        SlurmOptions(account: account, qos: qos, mem: mem, gres: gres, constraint: constraint,
-                     extra: try sbatchOptions.map { try SbatchOption(parsing: $0) })
-    }
-
     private func writeSlurm(plan: SweepPlan, store: ResultStore, spec parsed: SweepSpec) throws {
         let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
         // A path that is not UTF-8 reaches us altered (invalid bytes become U+FFFD), and the
@@ -199,7 +147,7 @@ struct Sweep: ParsableCommand {
             if key == "data-dir", let v = parsed.settings[key] { return "\(key)=\(v)" }
             return item
         }
-        let tasks = min(arraySize ?? min(plan.cells.count, 1000), plan.cells.count)
+        let tasks = min(slurmArguments.arraySize ?? min(plan.cells.count, 1000), plan.cells.count)
         let name = "sweep-" + (URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent)
         // The scripts run a copy in DIR/bin (see SlurmExecutable): a rebuild while the jobs
         // wait does not change their program.
@@ -208,15 +156,15 @@ struct Sweep: ParsableCommand {
             throw ValidationError(e.description)
         }
         let options: SlurmOptions
-        do { options = try slurmOptions() } catch let e as SpecError { throw ValidationError(e.description) }
+        do { options = try slurmArguments.sbatch() } catch let e as SpecError { throw ValidationError(e.description) }
         let job = SlurmJob(executable: installed.path, spec: specPath, results: store.directory, overrides: resolved, arraySize: max(tasks, 1),
-                           partition: partition, time: time, cpusPerTask: cpusPerTask, workers: workers, retryFailed: retryFailed,
+                           partition: slurmArguments.partition, time: slurmArguments.time, cpusPerTask: slurmArguments.cpusPerTask, workers: workers, retryFailed: retryFailed,
                            name: name, options: options)
         do { try job.writeScripts() } catch let e as SpecError { throw ValidationError(e.description) }
         print("program: \(installed.path) (\(installed.reused ? "the copy made by an earlier submission" : "copied"))")
         print("\(plan.cells.count) cells in \(job.arraySize) array task(s): \(job.arrayScriptPath)")
         print("collect job: \(job.collectScriptPath) → \(job.tablePath), \(job.figurePath)")
-        if submit {
+        if slurmArguments.submit {
             let ids: (array: String, collect: String)
             do { ids = try job.submit() } catch let e as SpecError { throw ValidationError(e.description) }
             print("array job \(ids.array)")
