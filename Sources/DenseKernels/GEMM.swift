@@ -108,29 +108,34 @@ public enum GEMM {
     /// `C[i, j] (+)= Σ_{p<k} A[i, p] · σ(B[j, p])` with the layouts of `multiplyTransposedB`.
     /// The same sums, in the same order, as `multiplyTransposedB` on σ(B) materialized: shapes
     /// that take the blocked path apply σ while packing B; the others (matrix–vector, dot-product
-    /// form) materialize σ(B) in a temporary buffer.
+    /// form) materialize σ(B) in `scratch` (n·k floats) when given, else in a temporary buffer.
     public static func multiplyTransposedBRectified(m: Int, n: Int, k: Int,
                                                     a: UnsafePointer<Float>, lda: Int,
                                                     b: UnsafePointer<Float>, ldb: Int,
                                                     slope: Float,
                                                     c: UnsafeMutablePointer<Float>, ldc: Int,
-                                                    accumulate: Bool = false) {
+                                                    accumulate: Bool = false,
+                                                    scratch: UnsafeMutablePointer<Float>? = nil) {
         precondition(m >= 0 && n >= 0 && k >= 0, "GEMM: negative dimension")
         precondition(lda >= k && ldb >= k && ldc >= n, "GEMM.multiplyTransposedBRectified: leading dimension too small")
         if handleDegenerate(m: m, n: n, k: k, c: c, ldc: ldc, accumulate: accumulate) { return }
         if m == 1 || n == 1 || useDotProductForm(m: m, n: n, k: k) {
-            let rectified = [Float](unsafeUninitializedCapacity: n * k) { buffer, initialized in
+            func rectify(into buffer: UnsafeMutablePointer<Float>) {
                 for j in 0..<n {
                     for p in 0..<k {
                         let x = b[j * ldb + p]
                         buffer[j * k + p] = x > 0 ? x : slope * x
                     }
                 }
-                initialized = n * k
-            }
-            rectified.withUnsafeBufferPointer { rb in
-                multiplyTransposedB(m: m, n: n, k: k, a: a, lda: lda, b: rb.baseAddress!, ldb: k,
+                multiplyTransposedB(m: m, n: n, k: k, a: a, lda: lda, b: buffer, ldb: k,
                                     c: c, ldc: ldc, accumulate: accumulate)
+            }
+            if let scratch {
+                rectify(into: scratch)
+            } else {
+                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: n * k)
+                defer { buffer.deallocate() }
+                rectify(into: buffer)
             }
             return
         }

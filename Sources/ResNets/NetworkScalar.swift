@@ -20,10 +20,12 @@ where RawSignificand: FixedWidthInteger {
 
     /// C (+)= A·σ(B)ᵀ with σ(x) = x > 0 ? x : slope·x: A m×k, B stored n×k, C m×n (row-major).
     /// The same numbers as materializing σ(B) and calling `gemm(transposeB: true)` with the
-    /// blocked GEMM (the weight gradient of a rectified layer without the σ(B) pass).
+    /// blocked GEMM (the weight gradient of a rectified layer without the σ(B) pass). `scratch`
+    /// (n·k values) holds σ(B) on the shapes that do not rectify while packing.
     static func gemmRectifiedTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
                                          b: UnsafePointer<Self>, ldb: Int, slope: Self,
-                                         c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool)
+                                         c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool,
+                                         scratch: UnsafeMutablePointer<Self>)
 
     /// Fills `buffer` with U[low, high) draws from `stream`.
     static func fillUniform(_ buffer: UnsafeMutableBufferPointer<Self>, low: Self, high: Self,
@@ -60,9 +62,10 @@ extension Float: NetworkScalar {
     @inlinable
     public static func gemmRectifiedTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                                                 b: UnsafePointer<Float>, ldb: Int, slope: Float,
-                                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
+                                                c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+                                                scratch: UnsafeMutablePointer<Float>) {
         GEMM.multiplyTransposedBRectified(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, slope: slope,
-                                          c: c, ldc: ldc, accumulate: accumulate)
+                                          c: c, ldc: ldc, accumulate: accumulate, scratch: scratch)
     }
 
     public static func fillUniform(_ buffer: UnsafeMutableBufferPointer<Float>, low: Float, high: Float,
@@ -95,7 +98,8 @@ extension Double: NetworkScalar {
     @inlinable
     public static func gemmRectifiedTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
                                                 b: UnsafePointer<Double>, ldb: Int, slope: Double,
-                                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+                                                c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool,
+                                                scratch: UnsafeMutablePointer<Double>) {
         for i in 0..<m {
             for j in 0..<n {
                 var total: Double = 0

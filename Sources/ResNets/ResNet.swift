@@ -326,7 +326,7 @@ func rectifiedProduct<T: NetworkScalar>(_ s: UnsafePointer<T>, _ x: UnsafePointe
                                         activation: Activation, into out: UnsafeMutablePointer<T>, d: Int, batch: Int) {
     if let slope {
         T.gemmRectifiedTransposedB(m: d, n: d, k: batch, a: s, lda: batch, b: x, ldb: batch, slope: slope,
-                                   c: out, ldc: d, accumulate: false)
+                                   c: out, ldc: d, accumulate: false, scratch: scratch)
     } else {
         activation.apply(x, scratch, count: d * batch)
         T.gemm(transposeA: false, transposeB: true, m: d, n: d, k: batch, a: s, lda: batch, b: scratch, ldb: batch,
