@@ -1,4 +1,5 @@
 import Foundation
+import ResNetScaling
 
 /// The raw bytes of the command line, before Swift decodes them.
 enum CommandLineBytes {
@@ -15,15 +16,7 @@ enum CommandLineBytes {
     }
 
     static func isUTF8<Bytes: Sequence>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
-        var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
-        }
+        InputFile.firstInvalidUTF8Offset(bytes) == nil
     }
 
     static func shown<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {

@@ -131,7 +131,7 @@ public enum NeuralODELimit {
         try spec.validate()
         let process = try fineProcess(spec)
         let start = DispatchTime.now().uptimeNanoseconds
-        let errors = ParallelRunner.run(count: spec.models, threads: threads, makeState: { [Double]() }) { m, buffer in
+        let errors = WorkerPool.map(count: spec.models, threads: threads, makeState: { [Double]() }) { m, buffer in
             model(m, spec: spec, process: process, buffer: &buffer)
         }
         return ODELimitResult(spec: spec, errors: errors, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)

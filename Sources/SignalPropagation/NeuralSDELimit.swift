@@ -106,7 +106,7 @@ public enum NeuralSDELimit {
     public static func run(_ spec: SDELimitSpec, threads: Int) throws -> SDELimitResult {
         try spec.validate()
         let start = DispatchTime.now().uptimeNanoseconds
-        let perPath = ParallelRunner.run(count: spec.paths, threads: threads, makeState: { Workspace() }) { p, workspace in
+        let perPath = WorkerPool.map(count: spec.paths, threads: threads, makeState: { Workspace() }) { p, workspace in
             path(p, spec: spec, workspace: &workspace)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9

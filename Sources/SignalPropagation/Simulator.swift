@@ -184,7 +184,7 @@ public struct Simulator: Sendable {
         // Deepest first: the long units start early and the tail is short.
         let order = (0..<unitCount).sorted { costs[$0] > costs[$1] || (costs[$0] == costs[$1] && $0 < $1) }
         let timings = TimingsBox()
-        let perUnit = ParallelRunner.run(
+        let perUnit = WorkerPool.map(
             count: unitCount, threads: threads, order: order,
             makeState: { Workspace() },
             work: { unit, workspace in

@@ -31,9 +31,6 @@ public struct DatasetFile: Sendable, Equatable {
 
     /// Whether the file is gzip-compressed as downloaded.
     public var isCompressed: Bool { contentName != nil }
-
-    /// Whether any checksum of this file is known.
-    public var hasChecksum: Bool { downloadSHA256 != nil || contentSHA256 != nil }
 }
 
 /// Which checksum of a ``DatasetFile`` some bytes matched.

@@ -28,14 +28,6 @@ public enum TrainingBenchmark {
         return Dataset(name: "synthetic", images: images, labels: labels, features: features, classes: classes)
     }
 
-    /// Floating-point operations (2 per multiply-add) of the matrix products of a forward pass
-    /// of `batch` columns: `A·x`, every residual product, `B·h_L`.
-    public static func forwardFlops(_ c: ResNetConfiguration, batch: Int) -> Double {
-        let d = Double(c.width), n = Double(batch)
-        let matrices = c.variant.hasInnerMatrix ? 2.0 : 1.0
-        return 2 * d * n * (Double(c.inputDimension) + Double(c.outputDimension) + matrices * d * Double(c.depth))
-    }
-
     /// Floating-point operations of the matrix products of one training step on `batch`
     /// examples: the forward pass, and a backward pass with parameter gradients, which costs
     /// two products per forward product (∂θ and the propagated gradient; for the input layer
