@@ -176,15 +176,24 @@ public final class SweepRunner: @unchecked Sendable {
         let cells = plan.cells(in: options.shard)
         // A record that cannot be read (truncated by a full disk, edited by hand) is said
         // up front, and its cell runs again like a missing one.
+        // Each record is read once here: to warn about it, and to know the cells still to run.
         var unreadable = 0
+        var pending: [Cell] = []
         for cell in cells {
-            guard case .unreadable(let reason) = store.lookup(cell.id) else { continue }
-            warn(store.unreadableWarning(cell.id, reason: reason))
-            unreadable += 1
+            let record: CellRecord?
+            switch store.lookup(cell.id) {
+            case .unreadable(let reason):
+                warn(store.unreadableWarning(cell.id, reason: reason))
+                unreadable += 1
+                record = nil
+            case .none: record = nil
+            case .record(let r): record = r
+            }
+            if finished(record) == nil { pending.append(cell) }
         }
         // A wrong or missing data folder stops the sweep before anything is recorded (it is not
         // a property of any cell, and recording it would leave permanent "failed" records).
-        try prepare?(cells.filter { finished(store.record($0.id)) == nil })
+        try prepare?(pending)
         try store.register(plan)
         report = SweepReport()
         report.cells = cells.count
