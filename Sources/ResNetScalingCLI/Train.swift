@@ -43,18 +43,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Do not print progress or per-epoch lines.")
     var quiet = false
 
-    @Option(name: .customLong("log-every"), parsing: .unconditional,
-            help: ArgumentHelp("Append a line to OUT/log.jsonl every N training steps (0: no log). Does not change the numbers.",
-                               valueName: "N"))
-    var logEvery: Int = TrainingLog.defaultEvery
-
     @OptionGroup var resources: MemoryOption
 
     // MARK: Run
-
-    func validate() throws {
-        if logEvery < 0 { throw ValidationError("--log-every: \(logEvery) is negative; give a number of steps, or 0 for no log") }
-    }
 
     func run() throws {
         let request = try RunSettings.parse(TrainRequest.settings, settings)
@@ -76,7 +67,7 @@ struct Train: ParsableCommand {
         let printer = ProgressReporter(label: "train", enabled: !quiet)
         let metrics: MetricsDocument
         do {
-            metrics = try TrainingRun.run(config, in: out, resume: resume, threads: threads, logEvery: logEvery, loadData: {
+            metrics = try TrainingRun.run(config, in: out, resume: resume, threads: threads, logEvery: request.logEvery, loadData: {
                 let sets: (train: Dataset, test: Dataset)
                 do {
                     sets = try dataset.load(directory: dataDir, memoryLimit: resources.limit.remaining(after: model, for: "the model"))

@@ -152,6 +152,7 @@ final class ExtremeValueTests: XCTestCase {
         all += cases(base, "--beta", reals, accepted: ["0", "-1", "1e15", "1e308"])  // β ≤ 0 explodes: a result, not an error
         all += cases(base, "--hurst", reals, accepted: [], extra: ["--init", "fbm"])
         all += cases(base, "--memory-limit", reals, accepted: memory)
+        all += cases(base, "--log-every", ints, accepted: ["0", "1000000000000000", "99999999999999"])
         for family in ["fbm", "smooth", "smooth-increments"] {
             all += cases(base, "--init", reals, accepted: [], value: { "\(family):\($0)" })
         }
@@ -179,6 +180,7 @@ final class ExtremeValueTests: XCTestCase {
         all += cases(base, "--momentum", reals, accepted: ["0", "1e15", "1e308"])
         for flag in ["--lr", "--lr-gamma"] { all += cases(base, flag, reals, accepted: ["1e15", "1e308"]) }  // a run that diverges is a result
         all += cases(base, "--memory-limit", reals, accepted: memory)
+        all += cases(base, "--log-every", ints, accepted: ["0", "1000000000000000", "99999999999999"])
         for family in ["fbm", "smooth", "smooth-increments"] {
             all += cases(base, "--init", reals, accepted: [], value: { "\(family):\($0)" })
         }
