@@ -117,9 +117,7 @@ public final class DatasetCache: @unchecked Sendable {
     }
 
     private var heldBytes: Int {
-        loaded.values.reduce(0) { total, sets in
-            Saturating.sum(total, Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count)))
-        }
+        loaded.values.reduce(0) { Saturating.sum($0, Dataset.bytes($1)) }
     }
 
     /// The example counts of a loaded set of `kind` (nil if none is loaded).

@@ -216,7 +216,12 @@ final class ExtremeValueTests: XCTestCase {
     func testBench() {
         let base = ["bench", "--section", "random"]
         var all: [Case] = []
-        for flag in ["--threads", "--figure2-models", "--figure7-hursts"] { all += cases(base, flag, ints, accepted: []) }
+        all += cases(base, "--threads", ints, accepted: [])
+        for (flag, figure) in [("--figure2-models", "figure2"), ("--figure7-hursts", "figure7")] {
+            all += cases(["bench", "--section", figure], flag, ints, accepted: [])
+            // A section that does not run the figure does not check its size.
+            all += cases(base, flag, ints, accepted: anyPositive)
+        }
         all += cases(base, "--memory-limit", reals, accepted: memory)
         check(all)
     }
