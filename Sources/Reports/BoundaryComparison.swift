@@ -52,12 +52,15 @@ struct BoundaryComparison: Equatable {
         let largest = pairs.max { abs($0.2.estimate - $0.1.estimate) < abs($1.2.estimate - $1.1.estimate) }!
         let high = pairs.filter { $0.0 > 0.5 }
         let highMean = high.isEmpty ? Double.nan : high.map { $0.2.estimate - $0.1.estimate }.reduce(0, +) / Double(high.count)
+        let fewest = (exact + reference).map(\.models).min() ?? 0
         func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + NumberFormat.fixed(x, decimals: 3) }
         summary = "Over the \(pairs.count) H of both runs the reference sampler's β* differs from the exact one's by at most " +
             "\(signed(largest.2.estimate - largest.1.estimate)) (at H = \(NumberFormat.text(largest.0))), and the 95 % intervals " +
             "are disjoint at \(disjoint.count) H" +
             (disjoint.isEmpty ? "" : " (\(disjoint.map { NumberFormat.text($0.0) }.joined(separator: ", ")))") +
-            (high.isEmpty ? "" : "; for H > 1/2 the difference is \(signed(highMean)) on average") + ". " + Self.meaning
+            (high.isEmpty ? "" : "; for H > 1/2 the difference is \(signed(highMean)) on average") + ". " + Self.meaning +
+            (fewest < 10 ? " With \(fewest) models per H the percentile intervals are too narrow (a bootstrap of so few " +
+                "units under-covers), so an isolated H with disjoint intervals is weak evidence of a difference." : "")
     }
 
     /// Why the samplers can differ, and what it means for the paper's claims.
