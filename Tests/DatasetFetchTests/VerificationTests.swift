@@ -1,6 +1,7 @@
 import Foundation
 import Persistence
 import Resources
+import Support
 import Training
 import XCTest
 @testable import DatasetFetch
@@ -243,6 +244,6 @@ final class VerificationTests: XCTestCase {
         XCTAssertEqual(p.secondsLeft, 2)
         XCTAssertEqual(p.line, "x.gz  6.0 MB of 10 MB (60%)  2.0 MB/s  ETA 2.0s")
         XCTAssertEqual(DownloadProgress(name: "y", received: 1500, total: nil, resumedFrom: 0, elapsed: 0).line, "y  1.5 kB")
-        XCTAssertEqual(DownloadProgress.duration(187), "3m07s")
+        XCTAssertEqual(ProgressReporter.duration(187), "3m07s")
     }
 }
