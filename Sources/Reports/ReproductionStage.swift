@@ -125,8 +125,8 @@ public enum ReproductionStage: String, CaseIterable, Sendable {
         case .fig2: (quick, paper) = (15, 100)
         case .fig45: (quick, paper) = (2.6, 22)
         case .fig7: (quick, paper) = (1.0, 38)
-        // Measured beside fig7 (same machine, same load): 1.1× at the quick size, 1.6× at the paper's.
-        case .fig7Reference: (quick, paper) = (1.1, 62)
+        // Measured beside fig7 (same machine, same load): 0.9–1.1× at the quick size, 1.24× at the paper's.
+        case .fig7Reference: (quick, paper) = (1.0, 47)
         case .fig8: (quick, paper) = (1.4, 1800)
         case .fig9MNIST, .fig9CIFAR10: (quick, paper) = (14, 36_000)
         case .limits: (quick, paper) = (2.1, 12)
