@@ -11,16 +11,7 @@ final class SweepLogEveryTests: XCTestCase {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-log-every-\(UUID().uuidString)")
         let mnist = directory.appendingPathComponent("mnist")
         try FileManager.default.createDirectory(at: mnist, withIntermediateDirectories: true)
-        func idx(_ magic: UInt32, _ sizes: [UInt32], _ body: [UInt8]) -> Data {
-            var d = Data()
-            for v in [magic] + sizes { d.append(contentsOf: [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]) }
-            return d + body
-        }
-        for (name, count) in [("train", 32), ("t10k", 16)] {
-            try idx(0x803, [UInt32(count), 28, 28], (0..<(count * 784)).map { UInt8(($0 * 7) % 256) })
-                .write(to: mnist.appendingPathComponent("\(name)-images-idx3-ubyte"))
-            try idx(0x801, [UInt32(count)], (0..<count).map { UInt8($0 % 10) }).write(to: mnist.appendingPathComponent("\(name)-labels-idx1-ubyte"))
-        }
+        try TinyMNIST.write(to: mnist)
     }
 
     override func tearDownWithError() throws {
