@@ -53,7 +53,7 @@ let package = Package(
                 swiftSettings: numericSettings),
         // Datasets fetched over HTTP(S) with resume, verified against the checksums of
         // Training's DatasetCatalog; CIFAR-10's archive extracted.
-        .target(name: "DatasetFetch", dependencies: ["Training", "Persistence", "Resources"], exclude: ["README.md"], swiftSettings: toolSettings),
+        .target(name: "DatasetFetch", dependencies: ["Training", "Persistence", "Resources", "Support"], exclude: ["README.md"], swiftSettings: toolSettings),
         // Sweeps: YAML specs, grids of cells with stable ids, a durable results store,
         // sharding, collection, Slurm job arrays.
         .target(name: "Experiments",
@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ResourcesTests", dependencies: ["Resources"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Figures", "SignalPropagation", "Training", "Support"]),
-        .testTarget(name: "DatasetFetchTests", dependencies: ["DatasetFetch", "Training", "Persistence", "Resources"]),
+        .testTarget(name: "DatasetFetchTests", dependencies: ["DatasetFetch", "Training", "Persistence", "Resources", "Support"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ResNets", "Stochastic", "Persistence", "Support"], swiftSettings: numericSettings),
         // Reads Sources/DenseKernels from the source tree: the generator reproduces it byte for byte.
         .testTarget(name: "KernelGeneratorTests", dependencies: ["KernelGenerator"]),

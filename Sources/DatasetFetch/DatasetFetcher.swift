@@ -86,36 +86,41 @@ public struct DatasetFetcher: Sendable {
         defer { lock.release() }
 
         let verifier = FileVerifier(memoryLimit: options.memoryLimit)
+        // Every file checked on the way, by path: the folder's verdict reuses them instead of
+        // reading every file again.
+        var checked: [String: FileVerification] = [:]
         if entry.archive == nil {
             for (file, path) in entry.paths(in: directory) {
                 if InputFile.entryExists(path) {
-                    try keepPresent(verifier.verify(path: path, as: file, of: kind))
+                    checked[path] = try keepPresent(verifier.verify(path: path, as: file, of: kind))
                     continue
                 }
                 let destination = (directory as NSString).appendingPathComponent(file.name)
-                try download(file, mirrors: mirrors, to: destination) { part in
+                checked[destination] = try download(file, mirrors: mirrors, to: destination) { part in
                     verifier.verify(path: part, as: file, of: kind)
                 }
             }
         } else {
-            try fetchArchived(entry, mirrors: mirrors, into: directory, verifier: verifier)
+            for verification in try fetchArchived(entry, mirrors: mirrors, into: directory, verifier: verifier) {
+                checked[verification.path] = verification
+            }
         }
-        return try DatasetVerifier(memoryLimit: options.memoryLimit).verify(directory, as: kind)
+        return try DatasetVerifier(memoryLimit: options.memoryLimit).verify(directory, as: kind, checked: checked)
     }
 
     /// A file already present: reported when verified (or not verifiable), refused when wrong.
-    private func keepPresent(_ verification: FileVerification) throws {
+    private func keepPresent(_ verification: FileVerification) throws -> FileVerification {
         guard !verification.isFailure else { throw FetchError.existingFile(verification) }
         events(.present(verification))
+        return verification
     }
 
     /// Downloads `file` through `destination.part`, from each mirror in turn until one gives a
     /// file that `check` verifies, resuming after an interruption up to `options.retries` times
     /// per mirror. With `install`, the verified file is renamed to `destination`; without, it
-    /// stays the `.part` file for the caller. Returns the path of the verified file.
-    @discardableResult
+    /// stays the `.part` file for the caller. Returns the verification of the file at its path.
     private func download(_ file: DatasetFile, mirrors: [String], to destination: String, install: Bool = true,
-                          check: (String) -> FileVerification) throws -> String {
+                          check: (String) -> FileVerification) throws -> FileVerification {
         let target: OutputTarget
         do { target = try OutputTarget(destination) } catch { throw FetchError.output(path: destination, reason: "\(error)") }
         let part = destination + ".part"
@@ -156,10 +161,9 @@ public struct DatasetFetcher: Sendable {
             if install {
                 do { try target.install(movingFrom: part) } catch { throw FetchError.output(path: destination, reason: "\(error)") }
             }
-            let path = install ? destination : part
-            events(.downloaded(FileVerification(file: verification.file, path: path, status: verification.status),
-                               bytes: outcome.size, seconds: outcome.seconds))
-            return path
+            let installed = FileVerification(file: verification.file, path: install ? destination : part, status: verification.status)
+            events(.downloaded(installed, bytes: outcome.size, seconds: outcome.seconds))
+            return installed
         }
         if let rejected, errors.isEmpty || mirrors.count == 1 {
             throw FetchError.checksum(file: file.name, url: rejected.url, verification: rejected.verification)
@@ -169,32 +173,37 @@ public struct DatasetFetcher: Sendable {
     }
 
     /// CIFAR-10: the batches if they are all present and verified; otherwise the archive (the
-    /// one in the folder, or downloaded), checked and extracted.
-    private func fetchArchived(_ entry: DatasetEntry, mirrors: [String], into directory: String, verifier: FileVerifier) throws {
-        guard let archive = entry.archive, let subfolder = entry.subfolder else { return }
+    /// one in the folder, or downloaded), checked and extracted. Returns the verifications of
+    /// the files checked (the batches, and an archive kept in the folder).
+    private func fetchArchived(_ entry: DatasetEntry, mirrors: [String], into directory: String,
+                               verifier: FileVerifier) throws -> [FileVerification] {
+        guard let archive = entry.archive, let subfolder = entry.subfolder else { return [] }
         let present = entry.paths(in: directory).filter { InputFile.entryExists($0.path) }
-        for (file, path) in present { try keepPresent(verifier.verify(path: path, as: file, of: entry.kind)) }
-        if present.count == entry.files.count { return }
+        let checked = try present.map { try keepPresent(verifier.verify(path: $0.path, as: $0.file, of: entry.kind)) }
+        if present.count == entry.files.count { return checked }
 
         let archivePath = (directory as NSString).appendingPathComponent(archive.name)
         if InputFile.entryExists(archivePath) {
             // An archive the user put there: used, and kept.
-            try extract(entry, archive: archive, from: archivePath, into: directory, subfolder: subfolder)
-            return
+            return checked + (try extract(entry, archive: archive, from: archivePath, into: directory, subfolder: subfolder, kept: true))
         }
         // Downloaded archives stay `.part` files, deleted once extracted: the archive's bytes are
         // checked with its batches during extraction (either matching its checksum or all the
         // batches matching theirs).
         let part = try download(archive, mirrors: mirrors, to: archivePath, install: false) { part in
             FileVerification(file: archive, path: part, status: .verified(.download))
-        }
+        }.path
         defer { unlink(part) }
-        try extract(entry, archive: archive, from: part, into: directory, subfolder: subfolder)
+        return checked + (try extract(entry, archive: archive, from: part, into: directory, subfolder: subfolder, kept: false))
     }
 
     /// Reads the archive at `path` (within the memory limit), checks it and every batch in it,
-    /// and writes the files of `subfolder` into `directory/subfolder`.
-    func extract(_ entry: DatasetEntry, archive: DatasetFile, from path: String, into directory: String, subfolder: String) throws {
+    /// and writes the files of `subfolder` into `directory/subfolder`. Returns the verdicts on
+    /// the batches written (as a verification of the folder would give them) and, when the
+    /// archive is `kept` in the folder, on the archive.
+    @discardableResult
+    func extract(_ entry: DatasetEntry, archive: DatasetFile, from path: String, into directory: String, subfolder: String,
+                 kept: Bool = false) throws -> [FileVerification] {
         let name = (path as NSString).lastPathComponent
         let size: Int
         do { size = try InputFile.check(path) } catch { throw FetchError.archive(path: path, reason: "\(error)") }
@@ -206,8 +215,8 @@ public struct DatasetFetcher: Sendable {
         do {
             let raw = try InputFile.read(path)
             archiveSHA = SHA256.hex(raw)
-            inflated = try Gzip.decompress(raw, maximumSize: max(options.memoryLimit.bytes - size, 0))
-        } catch GzipError.exceedsLimit {
+            inflated = try Gzip.decompress(raw, expectedSize: nil, memory: options.memoryLimit.bytes - size)
+        } catch is Gzip.BoundExceeded {
             throw ResourceError.memory(subject: path, purpose: "to extract it (its content is larger than what the limit leaves)",
                                        needed: Saturating.sum(options.memoryLimit.bytes, 1), limit: options.memoryLimit)
         } catch let e as GzipError {
@@ -222,6 +231,7 @@ public struct DatasetFetcher: Sendable {
         // Every batch must be in the archive and match its checksum when one is known; a batch
         // whose checksum is not known is accepted only from an archive that matched its own.
         var files: [(path: String, data: Data)] = []
+        var written: [FileVerification] = []
         for file in entry.files {
             guard let found = tar.entries.first(where: { $0.path == subfolder + "/" + file.name }) else {
                 throw FetchError.archive(path: path, reason: "\(subfolder)/\(file.name) is not in the archive")
@@ -237,6 +247,9 @@ public struct DatasetFetcher: Sendable {
                 throw FetchError.archive(path: path, reason: "\(found.path) in it: \(verification.detail)")
             }
             files.append((found.path, found.data))
+            // The file as written, judged as a verification of the folder judges it.
+            written.append(FileVerifier.judge(FileVerifier.Fingerprint(sha256: sha, isGzip: false, content: nil),
+                                              path: verification.path, as: file, of: entry.kind))
         }
         // The other files of the folder (batches.meta.txt, readme.html) come along.
         for other in tar.entries where other.path.hasPrefix(subfolder + "/") && !files.contains(where: { $0.path == other.path }) {
@@ -250,6 +263,8 @@ public struct DatasetFetcher: Sendable {
             do { try AtomicFile.write(file.data, to: destination) } catch { throw FetchError.output(path: destination, reason: "\(error)") }
         }
         events(.extracted(archive: name, files: files.map(\.path)))
+        if kept { written.append(DatasetVerifier.archiveVerification(sha256: archiveSHA, path: path, as: archive)) }
+        return written
     }
 
     /// Creates `directory` and its missing parents; an existing one must be a folder.

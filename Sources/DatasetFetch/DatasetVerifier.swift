@@ -88,13 +88,15 @@ public struct DatasetVerifier: Sendable {
 
     /// The verdict on `directory` as a folder of `dataset`. CIFAR-10's archive
     /// (`cifar-10-binary.tar.gz`) is checked too when it lies in the folder.
-    public func verify(_ directory: String, as dataset: DatasetKind) throws -> FolderVerification {
+    /// `checked` holds verdicts already reached on files of the folder, by path (those of a
+    /// fetch that has just checked them): they are used instead of reading the files again.
+    public func verify(_ directory: String, as dataset: DatasetKind, checked: [String: FileVerification] = [:]) throws -> FolderVerification {
         try checkFolder(directory)
         let entry = DatasetCatalog.entry(dataset)
-        var files = entry.paths(in: directory).map { fileVerifier.verify(path: $0.path, as: $0.file, of: dataset) }
+        var files = entry.paths(in: directory).map { checked[$0.path] ?? fileVerifier.verify(path: $0.path, as: $0.file, of: dataset) }
         if let archive = entry.archive {
             let path = (directory as NSString).appendingPathComponent(archive.name)
-            if InputFile.entryExists(path) { files.append(verifyArchive(path, as: archive, of: dataset)) }
+            if InputFile.entryExists(path) { files.append(checked[path] ?? verifyArchive(path, as: archive, of: dataset)) }
         }
         return FolderVerification(directory: directory, dataset: dataset, files: files)
     }
@@ -138,14 +140,18 @@ public struct DatasetVerifier: Sendable {
     /// An archive is checked by the checksum of its bytes only (it is not decompressed).
     func verifyArchive(_ path: String, as file: DatasetFile, of dataset: DatasetKind) -> FileVerification {
         do {
-            let sha = try SHA256.hexDigest(ofFile: path)
-            if sha == file.downloadSHA256 { return FileVerification(file: file, path: path, status: .verified(.download)) }
-            return FileVerification(file: file, path: path, status: file.downloadSHA256 == nil
-                ? .notVerifiable(reason: "no checksum of this file is known to this tool version: not verified")
-                : .wrong(sha256: sha, reason: "does not match the official download's checksum"))
+            return Self.archiveVerification(sha256: try SHA256.hexDigest(ofFile: path), path: path, as: file)
         } catch {
             return FileVerifier.failure(error, path: path, file: file)
         }
+    }
+
+    /// The verdict on an archive whose bytes have the SHA-256 `sha256`.
+    static func archiveVerification(sha256 sha: String, path: String, as file: DatasetFile) -> FileVerification {
+        if sha == file.downloadSHA256 { return FileVerification(file: file, path: path, status: .verified(.download)) }
+        return FileVerification(file: file, path: path, status: file.downloadSHA256 == nil
+            ? .notVerifiable(reason: "no checksum of this file is known to this tool version: not verified")
+            : .wrong(sha256: sha, reason: "does not match the official download's checksum"))
     }
 
     func checkFolder(_ directory: String) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Resources
+import Support
 
 /// Where a download stands: bytes received (including those of an earlier, resumed attempt),
 /// the total when the server announced it, and the rate of this attempt.
@@ -43,16 +44,8 @@ public struct DownloadProgress: Sendable, Equatable {
             parts.append(MemoryLimit.format(bytes: received))
         }
         if let rate { parts.append("\(MemoryLimit.format(bytes: Int(rate.rounded())))/s") }
-        if let left = secondsLeft { parts.append("ETA \(Self.duration(left))") }
+        if let left = secondsLeft { parts.append("ETA \(ProgressReporter.duration(left))") }
         return parts.joined(separator: "  ")
     }
 
-    /// 4.4s, 3m07s, 2h05m.
-    public static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds < 3.6e9 else { return "?" }
-        if seconds < 60 { return String(format: "%.1fs", seconds) }
-        let s = Int(seconds)
-        if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
-        return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
-    }
 }

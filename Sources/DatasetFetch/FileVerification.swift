@@ -94,11 +94,14 @@ public struct FileVerifier: Sendable {
 
     /// The fingerprint of the file at `path`; a gzip file is decompressed to at most
     /// `expectedContentSize` bytes when given (more makes it `invalid`).
+    /// A gzip file is read once: its bytes are hashed and inflated in memory.
     public func fingerprint(path: String, expectedContentSize: Int?) throws -> Fingerprint {
-        let gzip = try Self.startsWithGzipMagic(path)
-        let sha = try SHA256.hexDigest(ofFile: path)
-        guard gzip else { return Fingerprint(sha256: sha, isGzip: false, content: nil) }
-        switch try inflate(path, expectedSize: expectedContentSize) {
+        guard try Self.startsWithGzipMagic(path) else {
+            return Fingerprint(sha256: try SHA256.hexDigest(ofFile: path), isGzip: false, content: nil)
+        }
+        let (raw, inflated) = try inflate(path, expectedSize: expectedContentSize)
+        let sha = SHA256.hex(raw)
+        switch inflated {
         case .success(let data): return Fingerprint(sha256: sha, isGzip: true, content: .sha256(SHA256.hex(data)))
         case .failure(let reason): return Fingerprint(sha256: sha, isGzip: true, content: .invalid(reason))
         }
@@ -181,24 +184,21 @@ public struct FileVerifier: Sendable {
         case failure(String)
     }
 
-    /// The decompressed content of the gzip file at `path`, at most `expectedSize` bytes when it
-    /// is known (more is a wrong file), and within the memory limit.
-    func inflate(_ path: String, expectedSize: Int?) throws -> Inflated {
+    /// The bytes of the gzip file at `path` and its decompressed content, at most
+    /// `expectedSize` bytes when it is known (more is a wrong file), within the memory limit.
+    func inflate(_ path: String, expectedSize: Int?) throws -> (raw: Data, content: Inflated) {
         let size = try InputFile.check(path)
         try memoryLimit.check(Saturating.sum(size, expectedSize ?? 0), subject: path,
                               purpose: "to hash it and its decompressed content in memory")
-        let ceiling = max(memoryLimit.bytes - size, 0)
         let raw = try InputFile.read(path)
-        let maximum = min(expectedSize ?? ceiling, ceiling)
         do {
-            return .success(try Gzip.decompress(raw, maximumSize: maximum))
-        } catch GzipError.exceedsLimit {
-            if let expectedSize, expectedSize <= ceiling {
-                return .failure("its content is larger than the \(expectedSize) bytes of the dataset's file")
-            }
+            return (raw, .success(try Gzip.decompress(raw, expectedSize: expectedSize, memory: memoryLimit.bytes - size)))
+        } catch Gzip.BoundExceeded.expectedSize(let expectedSize) {
+            return (raw, .failure("its content is larger than the \(expectedSize) bytes of the dataset's file"))
+        } catch Gzip.BoundExceeded.memory(let maximum) {
             throw ResourceError.memory(subject: path, purpose: "to decompress it", needed: Saturating.sum(size, maximum, 1), limit: memoryLimit)
         } catch let e as GzipError {
-            return .failure("not a valid gzip file: \(e)")
+            return (raw, .failure("not a valid gzip file: \(e)"))
         }
     }
 

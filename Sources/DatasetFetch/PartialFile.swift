@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -38,18 +39,9 @@ final class PartialFile {
 
     /// Appends `data` (all of it, or throws).
     func append(_ data: Data) throws {
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw DownloadError.partFile(path: path, reason: "cannot write: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-                size += n
-            }
-        }
+        let result = DescriptorWrite.all(fd, data)
+        size += result.written
+        if let failure = result.failure { throw DownloadError.partFile(path: path, reason: "cannot write: \(failure)") }
     }
 
     /// Empties the file (the server sent the whole file instead of the rest).

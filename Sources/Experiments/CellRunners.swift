@@ -40,14 +40,14 @@ public enum TrainCell {
     }
 
     /// Trains a cell in `directory` through ``TrainingRun`` (resuming from its checkpoint when
-    /// there is one), with the data set from `datasets`.
+    /// there is one), with the data set from `datasets`, a `log.jsonl` line every `logEvery` steps (0: none).
     public static func run(_ config: TrainingConfiguration, dataDirectory: String?, directory: String, threads: Int,
-                           datasets: DatasetCache) throws -> Outcome {
+                           logEvery: Int, datasets: DatasetCache) throws -> Outcome {
         guard let dataDirectory else {
             throw ConfigurationError(setting: "data-dir", "train cells need a data-dir setting (in the spec, or --set data-dir=…)")
         }
         let started = Date()
-        let doc = try TrainingRun.run(config, in: directory, resume: true, threads: threads,
+        let doc = try TrainingRun.run(config, in: directory, resume: true, threads: threads, logEvery: logEvery,
                                       loadData: { try datasets.load(config.dataset, directory: dataDirectory) })
         var values: [String: Double] = [:]
         let final = doc.final
@@ -117,9 +117,7 @@ public final class DatasetCache: @unchecked Sendable {
     }
 
     private var heldBytes: Int {
-        loaded.values.reduce(0) { total, sets in
-            Saturating.sum(total, Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count)))
-        }
+        loaded.values.reduce(0) { Saturating.sum($0, Dataset.bytes($1)) }
     }
 
     /// The example counts of a loaded set of `kind` (nil if none is loaded).

@@ -49,6 +49,8 @@ public struct SweepPlan: Sendable {
     public let threads: Int?
     /// The dataset folder given by the spec (`data-dir`), if any.
     public let dataDirectory: String?
+    /// Steps between two lines of a train cell's `log.jsonl` given by the spec (`log-every`), if any.
+    public let logEvery: Int?
 
     /// The most cells a plan materializes unless told otherwise (`sweep --max-cells`): a
     /// million cells already take seconds to expand and validate and ~1 GB to hold.
@@ -67,6 +69,7 @@ public struct SweepPlan: Sendable {
         }
         threads = spec.settings["threads"].flatMap(Int.init)
         dataDirectory = spec.settings["data-dir"]
+        logEvery = spec.settings["log-every"].flatMap(Int.init)
         let axes = Self.cellAxes(spec)
         var cells: [Cell] = []
         var seen: [String: Int] = [:]

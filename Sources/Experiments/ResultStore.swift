@@ -297,18 +297,8 @@ public final class ResultStore: @unchecked Sendable {
 
 /// JSON of records and manifests: sorted keys; inf/-inf/nan written as strings.
 enum RecordJSON {
-    static var encoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return e
-    }
-
-    static var decoder: JSONDecoder {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return d
-    }
+    static var encoder: JSONEncoder { NonFiniteJSON.encoder() }
+    static var decoder: JSONDecoder { NonFiniteJSON.decoder() }
 
     /// One short clause for a decoding error: what is wrong and where.
     static func describe(_ error: DecodingError) -> String {

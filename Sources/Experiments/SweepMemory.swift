@@ -16,10 +16,7 @@ extension SweepPlan {
         case .simulate(let spec, let models):
             return spec.estimatedBytes(threads: threads, models: models.count)
         case .train(let config):
-            let counts = examples(config.dataset) ?? (1, 1)
-            let train = min(counts.train, config.trainLimit ?? Int.max), test = min(counts.test, config.testLimit ?? Int.max)
-            return config.estimatedBytes(features: config.dataset.shape.features, classes: config.dataset.shape.classes,
-                                         trainExamples: train, testExamples: test, threads: threads)
+            return config.estimatedBytes(available: examples(config.dataset) ?? (1, 1), threads: threads)
         }
     }
 

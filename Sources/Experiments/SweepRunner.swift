@@ -136,6 +136,7 @@ public final class SweepRunner: @unchecked Sendable {
         } else {
             let datasets = DatasetCache(memoryLimit: options.memoryLimit)
             let dataDirectory = plan.dataDirectory
+            let logEvery = plan.logEvery ?? TrainRequest().logEvery
             let source = plan.spec.source
             let threads = SweepRunner.threadsPerCell(plan: plan, options: options)
             self.prepare = { cells in
@@ -154,7 +155,7 @@ public final class SweepRunner: @unchecked Sendable {
                     })
                 case .train(let config):
                     let outcome = try TrainCell.run(config, dataDirectory: dataDirectory, directory: store.runDirectory(cell.id),
-                                                    threads: threads, datasets: datasets)
+                                                    threads: threads, logEvery: logEvery, datasets: datasets)
                     return CellOutput(metrics: outcome.metrics, weightPath: outcome.weightPath)
                 }
             }

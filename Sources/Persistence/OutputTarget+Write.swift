@@ -88,18 +88,7 @@ extension OutputTarget {
     }
 }
 
-/// Writes every byte of `data` to `fd`, retrying on EINTR; the error message on failure.
+/// Writes every byte of `data` to `fd`; the error message on failure.
 private func writeAll(_ fd: Int32, _ data: Data) -> String? {
-    data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> String? in
-        var offset = 0
-        while offset < raw.count {
-            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return Errno(errno).message
-            }
-            offset += n
-        }
-        return nil
-    }
+    DescriptorWrite.all(fd, data).failure
 }

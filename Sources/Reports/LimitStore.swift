@@ -1,6 +1,7 @@
 import Foundation
 import Persistence
 import SignalPropagation
+import Support
 
 /// The limit experiments' measurements kept in `DIR/runs/limits/`, so that a finished
 /// reproduction started again reads them back instead of running them (they are
@@ -19,21 +20,10 @@ enum LimitStore {
         var normRatios: [[[Double]]]
     }
 
-    static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return e
-    }
-
-    static func decoder() -> JSONDecoder {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return d
-    }
 
     static func read<V: Codable>(_ path: String, spec: String) -> Stored<V>? {
         guard let data = FileManager.default.contents(atPath: path),
-              let stored = try? decoder().decode(Stored<V>.self, from: data), stored.spec == spec else { return nil }
+              let stored = try? NonFiniteJSON.decoder().decode(Stored<V>.self, from: data), stored.spec == spec else { return nil }
         return stored
     }
 
@@ -48,7 +38,7 @@ enum LimitStore {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let stored = Stored(spec: key, values: SDEValues(strongErrors: result.strongErrors, normRatios: result.normRatios),
                             seconds: result.seconds)
-        try AtomicFile.write(try encoder().encode(stored), to: path)
+        try AtomicFile.write(try NonFiniteJSON.encoder([]).encode(stored), to: path)
         return result
     }
 
@@ -60,7 +50,7 @@ enum LimitStore {
         }
         let result = try NeuralODELimit.run(spec, threads: threads)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try AtomicFile.write(try encoder().encode(Stored(spec: key, values: result.errors, seconds: result.seconds)), to: path)
+        try AtomicFile.write(try NonFiniteJSON.encoder([]).encode(Stored(spec: key, values: result.errors, seconds: result.seconds)), to: path)
         return result
     }
 }

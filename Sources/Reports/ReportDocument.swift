@@ -85,9 +85,18 @@ public enum ReportDocument {
                     (c.ciLow.isNaN ? "" : " (CI [\(NumberFormat.fixed(c.ciLow, decimals: 4)), \(NumberFormat.fixed(c.ciHigh, decimals: 4))])") +
                     ", expected \(number(c.expected))" + (c.note.isEmpty ? "" : "; \(c.note)") + "\n"
             }
+            if o.stage == .fig7, let comparison = BoundaryComparison(outcomes) {
+                out += "\n### \(comparisonTitle)\n\n"
+                out += "| " + BoundaryComparison.columns.joined(separator: " | ") + " |\n|" +
+                    String(repeating: " --- |", count: BoundaryComparison.columns.count) + "\n"
+                for row in comparison.rows { out += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
+                out += "\n" + comparison.summary + "\n"
+            }
         }
         return out
     }
+
+    static let comparisonTitle = "β*(H) under the exact fBm sampler and the reference code's"
 
     // MARK: HTML
 
@@ -141,6 +150,12 @@ public enum ReportDocument {
                     ", expected \(number(c.expected))" + (c.note.isEmpty ? "" : "; \(escape(c.note))") + "</li>\n"
             }
             out += "</ul>\n"
+            if o.stage == .fig7, let comparison = BoundaryComparison(outcomes) {
+                out += "<h3>\(escape(comparisonTitle))</h3>\n<table><tr>" +
+                    BoundaryComparison.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
+                for row in comparison.rows { out += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }
+                out += "</table>\n<p>\(escape(comparison.summary))</p>\n"
+            }
         }
         return out + "</body></html>\n"
     }

@@ -43,6 +43,8 @@ public struct StageOutcome: Sendable {
     public var figures: [(name: String, figure: Figure)] = []
     /// Measured numbers beyond the claims, one line each.
     public var numbers: [String] = []
+    /// Figure 7's boundary β*(H) with 95 % bootstrap intervals (figure-7 stages only).
+    public var boundary: [PhaseBoundaryClaims.BoundaryPoint] = []
     /// The command that reproduces this stage alone.
     public var command: String = ""
     public var seconds: Double = 0

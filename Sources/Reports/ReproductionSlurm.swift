@@ -4,7 +4,7 @@ import Persistence
 
 /// How `reproduce --slurm` writes (and submits) the job scripts.
 public struct ReproductionSlurmOptions: Sendable {
-    /// This program, as the jobs will run it.
+    /// This program; the jobs run its copy in `DIR/bin/` (`SlurmExecutable`).
     public var executable: String
     public var partition: String?
     public var time: String?
@@ -30,13 +30,17 @@ public struct ReproductionSlurmOptions: Sendable {
 extension Reproduction {
     /// Writes, per sweep stage to run, the job array and collect scripts of `sweep --slurm` in
     /// `DIR/runs/<stage>/slurm/` (the same overrides as a local run, so the cells are the same
-    /// and a later `reproduce` finds them done), and submits them with `submit`. Returns the
+    /// and a later `reproduce` finds them done), each calling the copy of this program in
+    /// `DIR/bin/`, and submits them with `submit`. Returns the
     /// lines to print. The limits run when `reproduce` is started again to write the report.
     public func writeSlurm(_ slurm: ReproductionSlurmOptions) throws -> [String] {
         try SlurmJob.checkResultsFolder(runsDirectory, flag: "--out")
         try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
         try identity.record(directory: options.directory)
-        var lines: [String] = []
+        // The scripts run a copy in DIR/bin (as `sweep --slurm`'s do): a rebuild while the
+        // jobs wait in the queue does not change their program.
+        let installed = try SlurmExecutable.install(slurm.executable, results: options.directory)
+        var lines = ["program: \(installed.path) (\(installed.reused ? "the copy made by an earlier submission" : "copied"))"]
         for stage in ReproductionStage.runStages {
             guard let plan = plans[stage] else { continue }
             let specPath: String
@@ -52,7 +56,7 @@ extension Reproduction {
             let store = try ResultStore(directory: storeDirectory(stage), create: true)
             try store.register(plan)
             let tasks = max(1, min(slurm.arraySize ?? min(plan.cells.count, 1000), plan.cells.count))
-            let job = SlurmJob(executable: slurm.executable, spec: specPath, results: store.directory, overrides: overrides,
+            let job = SlurmJob(executable: installed.path, spec: specPath, results: store.directory, overrides: overrides,
                                arraySize: tasks, partition: slurm.partition, time: slurm.time, cpusPerTask: slurm.cpusPerTask,
                                workers: options.workers, name: "reproduce-\(stage.rawValue)", options: slurm.sbatch)
             try job.writeScripts()

@@ -9,7 +9,8 @@ import Support
 enum StageClaims {
     /// One NOT-RUN claim standing for the claims of a stage that did not run.
     static func notRun(_ stage: ReproductionStage, size: ReproductionSize, reason: String) -> [Claim] {
-        guard stage != .fig8 else { return [] }   // figure 8 is a picture, it checks no claim
+        // Figure 8 is a picture and figure 7 with the reference sampler a comparison: they check no claim.
+        guard stage != .fig8, stage != .fig7Reference else { return [] }
         return [.notRun(id: "\(stage.rawValue)-claims", figure: stage.rawValue, statement: "the claims of \(stage.title)",
                         reason: reason)]
     }
@@ -29,7 +30,7 @@ enum StageClaims {
             return figure
         }
         switch stage {
-        case .fig1, .fig2, .fig45, .fig7, .moments:
+        case .fig1, .fig2, .fig45, .fig7, .fig7Reference, .moments:
             let result = try SweepFigures.simulationResult(header: table.header, rows: table.rows)
             switch stage {
             case .fig1:
@@ -44,10 +45,10 @@ enum StageClaims {
             case .fig7:
                 outcome.claims = PhaseBoundaryClaims.claims(result)
                 outcome.figures = [("fig7", try draw(.phase))]
-                for point in PhaseBoundaryClaims.boundary(result) {
-                    outcome.numbers.append("β*(H = \(NumberFormat.text(point.hurst))) = \(estimate(point.boundary)) " +
-                                           "(h_diff, bootstrap over \(point.models) models)")
-                }
+                outcome.boundary = PhaseBoundaryClaims.boundary(result)
+            case .fig7Reference:
+                outcome.figures = [("fig7-reference", try draw(.phase))]
+                outcome.boundary = PhaseBoundaryClaims.boundary(result)
             default:
                 outcome.claims = MomentClaims.secondMoments(result)
             }

@@ -45,14 +45,16 @@ struct Bench: ParsableCommand {
     @OptionGroup var resources: MemoryOption
 
     func run() throws {
-        // Every experiment is built and checked against the memory limit before anything runs.
-        let experiments = try experimentSpecs()
-        for (name, spec) in [("figure 1", experiments.figure1), ("figure 2", experiments.figure2), ("figure 7", experiments.figure7)] {
-            try resources.check(spec.estimatedBytes(threads: threads), subject: "bench (\(name))",
-                                purpose: "for \(MemoryLimit.format(count: spec.recordCount())) records on \(threads) thread(s)")
-        }
         func wants(_ s: Section) -> Bool {
             section == s || section == .all || (section == .experiments && [.figure1, .figure2, .figure7].contains(s))
+        }
+        // Every experiment is built, and each one the sections run is checked against the
+        // memory limit, before anything runs.
+        let experiments = try experimentSpecs()
+        for (figure, name, spec) in [(Section.figure1, "figure 1", experiments.figure1), (.figure2, "figure 2", experiments.figure2),
+                                     (.figure7, "figure 7", experiments.figure7)] where wants(figure) {
+            try resources.check(spec.estimatedBytes(threads: threads), subject: "bench (\(name))",
+                                purpose: "for \(MemoryLimit.format(count: spec.recordCount())) records on \(threads) thread(s)")
         }
         if wants(.kernels) {
             print("== Matrix products (single thread) ==")

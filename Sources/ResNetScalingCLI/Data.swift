@@ -137,65 +137,36 @@ struct DataVerify: ParsableCommand {
 }
 
 /// Shows a fetch's events: results on standard output, progress (bytes, rate, ETA) on standard
-/// error, rewritten in place on a terminal and every few seconds in a log.
-final class DownloadDisplay: @unchecked Sendable {
-    private let enabled: Bool
-    private let interactive = isatty(fileno(stderr)) != 0
-    private var lastPrint = Date.distantPast
-    private var lineOpen = false
-    private let lock = NSLock()
+/// error through the one `ProgressReporter` (in place on a terminal, every 5 s in a log).
+final class DownloadDisplay: Sendable {
+    private let progress: ProgressReporter
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool) { progress = ProgressReporter(label: "data fetch", enabled: enabled, logInterval: 5, quietSeconds: 0) }
 
     func show(_ event: FetchEvent) {
-        lock.lock(); defer { lock.unlock() }
         switch event {
         case .present(let v):
             say("\((v.path as NSString).lastPathComponent): already present, \(v.label): \(v.detail)")
         case let .downloading(file, url, from):
-            progress(from > 0 ? "\(file): resuming \(url) from byte \(from)" : "\(file): downloading \(url)", force: true)
+            progress.update(force: true) { from > 0 ? "\(file): resuming \(url) from byte \(from)" : "\(file): downloading \(url)" }
         case .progress(let p):
-            progress(p.line, force: false)
+            progress.update { p.line }
         case let .retrying(file, error):
-            progress("\(file): \(error); retrying", force: true)
+            progress.update(force: true) { "\(file): \(error); retrying" }
         case let .downloaded(v, bytes, seconds):
             let rate = seconds > 0 ? ", \(MemoryLimit.format(bytes: Int(Double(bytes) / seconds)))/s" : ""
-            say("\((v.path as NSString).lastPathComponent): \(MemoryLimit.format(bytes: bytes)) in \(DownloadProgress.duration(seconds))\(rate); \(v.detail)")
+            say("\((v.path as NSString).lastPathComponent): \(MemoryLimit.format(bytes: bytes)) in \(ProgressReporter.duration(seconds))\(rate); \(v.detail)")
         case let .extracted(archive, files):
             say("\(archive): extracted \(files.count) files")
         }
     }
 
     /// Closes a progress line left open on the terminal.
-    func endLine() {
-        lock.lock(); defer { lock.unlock() }
-        closeLine()
-    }
+    func endLine() { progress.endLine() }
 
     private func say(_ line: String) {
-        closeLine()
+        progress.endLine()
         print(line)
         fflush(stdout)
-    }
-
-    private func progress(_ line: String, force: Bool) {
-        guard enabled else { return }
-        let now = Date()
-        let interval = interactive ? 0.25 : 5
-        guard force || now.timeIntervalSince(lastPrint) >= interval else { return }
-        lastPrint = now
-        if interactive {
-            FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
-            lineOpen = true
-        } else {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
-    }
-
-    private func closeLine() {
-        if lineOpen {
-            FileHandle.standardError.write(Data("\n".utf8))
-            lineOpen = false
-        }
     }
 }

@@ -15,10 +15,12 @@ struct Reproduce: ParsableCommand {
         interrupted reproduce started again finishes only what is missing, and a finished one takes seconds. \
         A DIR holding another reproduction (other size, seed, data folder or tool version) is refused.
 
-        Stages (--only): \(ReproductionStage.accepted) (claims: no run, the report from DIR/runs). \
+        Stages (--only): \(ReproductionStage.accepted) (claims: no run, the report from DIR/runs; \
+        fig7-reference: figure 7's grid with the reference code's fBm sampler, its β*(H) beside the exact one's). \
         Training (fig8, fig9-mnist) uses ../shared/data/mnist next to the package or --data-dir D (D/mnist); \
         fig9-cifar10 needs --data-dir D with D/cifar10; without the data they are listed as not run. \
-        --slurm writes, per stage, the job array and collect scripts of `sweep --slurm` in DIR/runs/<stage>/slurm \
+        --slurm writes, per stage, the job array and collect scripts of `sweep --slurm` in DIR/runs/<stage>/slurm, \
+        calling a copy of this program in DIR/bin \
         (--submit also submits them); when the jobs are done, the same reproduce command without --slurm \
         finds every cell done, runs the limits and writes the report.
 

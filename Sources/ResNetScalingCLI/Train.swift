@@ -43,18 +43,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Do not print progress or per-epoch lines.")
     var quiet = false
 
-    @Option(name: .customLong("log-every"), parsing: .unconditional,
-            help: ArgumentHelp("Append a line to OUT/log.jsonl every N training steps (0: no log). Does not change the numbers.",
-                               valueName: "N"))
-    var logEvery: Int = TrainingLog.defaultEvery
-
     @OptionGroup var resources: MemoryOption
 
     // MARK: Run
-
-    func validate() throws {
-        if logEvery < 0 { throw ValidationError("--log-every: \(logEvery) is negative; give a number of steps, or 0 for no log") }
-    }
 
     func run() throws {
         let request = try RunSettings.parse(TrainRequest.settings, settings)
@@ -65,8 +56,7 @@ struct Train: ParsableCommand {
         // Everything that needs no folder is checked first, so that a refused run leaves nothing
         // behind: the model's memory (without the data) and the sampler of a correlated initialization.
         let shape = dataset.shape
-        let model = config.estimatedBytes(features: shape.features, classes: shape.classes, trainExamples: 1,
-                                          testExamples: 1, threads: threads)
+        let model = config.estimatedBytes(threads: threads)
         try resources.check(model, subject: "train", purpose: memoryPurpose(config, shape))
         do { _ = try config.initialization.sequenceProcess(length: config.depth) } catch {
             throw ValidationError("--init: cannot sample \(config.initialization) at depth \(config.depth): \(error)")
@@ -76,20 +66,18 @@ struct Train: ParsableCommand {
         let printer = ProgressReporter(label: "train", enabled: !quiet)
         let metrics: MetricsDocument
         do {
-            metrics = try TrainingRun.run(config, in: out, resume: resume, threads: threads, logEvery: logEvery, loadData: {
+            metrics = try TrainingRun.run(config, in: out, resume: resume, threads: threads, logEvery: request.logEvery, loadData: {
                 let sets: (train: Dataset, test: Dataset)
                 do {
                     sets = try dataset.load(directory: dataDir, memoryLimit: resources.limit.remaining(after: model, for: "the model"))
                 } catch let e as ResourceError {
                     throw e
                 } catch { throw ValidationError("--data-dir: \(error)") }
-                let trainCount = min(sets.train.count, config.trainLimit ?? Int.max)
-                let testCount = min(sets.test.count, config.testLimit ?? Int.max)
-                let data = Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count))
-                try resources.check(Saturating.sum(data, config.estimatedBytes(features: sets.train.features, classes: sets.train.classes,
-                                                                               trainExamples: trainCount, testExamples: testCount,
-                                                                               threads: threads)),
-                                    subject: "train", purpose: memoryPurpose(config, shape) + " on \(trainCount) + \(testCount) examples")
+                let available = (train: sets.train.count, test: sets.test.count)
+                let used = config.examplesUsed(of: available)
+                try resources.check(Saturating.sum(Dataset.bytes(sets), config.estimatedBytes(available: available, features: sets.train.features,
+                                                                                              classes: sets.train.classes, threads: threads)),
+                                    subject: "train", purpose: memoryPurpose(config, shape) + " on \(used.train) + \(used.test) examples")
                 return sets
             }, started: { session in
                 guard !quiet else { return }

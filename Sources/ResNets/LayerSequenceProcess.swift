@@ -42,22 +42,17 @@ extension Initialization {
     /// fails with its own message. For memory estimates made before anything is built.
     public func embeddingLength(depth: Int) -> Int? {
         let maximum = StationaryGaussianSequence.maximumEmbeddingLength
-        let lengthScale: Double
-        switch self {
-        case .iidUniform, .iidGaussian: return nil
-        case .fbm: lengthScale = 0
+        if case .iidUniform = self { return nil }
+        if case .iidGaussian = self { return nil }
         // The reference code's sampler always embeds in 2L points.
-        case .fbmReference:
-            guard depth <= maximum / 2 else { return maximum }
-            return 2 * max(depth, 1)
-        case .smooth(let l): lengthScale = l
-        case .smoothIncrements(let l2): lengthScale = l2.squareRoot()
-        }
+        if case .fbmReference = self { return depth <= maximum / 2 ? 2 * max(depth, 1) : maximum }
         guard depth <= StationaryGaussianSequence.maximumLength else { return maximum }
-        // Compared as a Double: ℓ·L may be far beyond Int.
-        let span = 20 * lengthScale * Double(depth)
-        guard span < Double(maximum) else { return maximum }
-        let needed = max(2 * (max(depth, 1) - 1), Int(span.rounded(.up)))
-        return min(maximum, StationaryGaussianSequence.evenSmoothLength(atLeast: needed))
+        let m: Int?
+        switch self {
+        case .smooth(let l): m = SmoothGaussianProcess.embeddingLength(length: depth, lengthScale: l)
+        case .smoothIncrements(let l2): m = SmoothGaussianProcess.embeddingLength(length: depth, lengthScale: l2.squareRoot())
+        default: m = FractionalGaussianNoise.embeddingLength(length: depth)
+        }
+        return min(maximum, m ?? maximum)
     }
 }

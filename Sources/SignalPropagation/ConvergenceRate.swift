@@ -40,13 +40,9 @@ public struct ConvergenceRate: Equatable, Sendable {
         let replicates = Bootstrap.replicates(strata: [units], count: options.replicates, seed: options.seed(for: id)) {
             perDepth($0[0])
         }
+        // One set of replicates serves the slope and every depth's interval.
         let slopes = replicates.map { LinearFit.logLog(x: depths.map(Double.init), y: $0).slope }
-        let alpha = 1 - options.level
-        slope = BootstrapEstimate(estimate: fit.slope,
-                                  interval: ConfidenceInterval(lower: Statistics.quantile(slopes, alpha / 2),
-                                                               upper: Statistics.quantile(slopes, 1 - alpha / 2), level: options.level),
-                                  standardError: Statistics.standardDeviation(slopes.filter(\.isFinite)),
-                                  replicates: options.replicates)
+        slope = Bootstrap.percentile(estimate: fit.slope, replicates: slopes, level: options.level)
         lower = depths.indices.map { i in Statistics.quantile(replicates.map { $0[i] }, 0.025) }
         upper = depths.indices.map { i in Statistics.quantile(replicates.map { $0[i] }, 0.975) }
     }

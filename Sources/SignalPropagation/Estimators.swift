@@ -63,12 +63,19 @@ public enum Bootstrap {
         precondition(replicates >= 1 && level > 0 && level < 1)
         let estimate = statistic(strata)
         let values = Self.replicates(strata: strata, count: replicates, seed: seed) { [statistic($0)] }.map { $0[0] }
+        return percentile(estimate: estimate, replicates: values, level: level)
+    }
+
+    /// The percentile interval at `level` of a statistic whose bootstrap replicates are
+    /// `values` (from ``replicates(strata:count:seed:statistic:)``, when they serve several
+    /// statistics at once), with its standard error over the finite replicates.
+    public static func percentile(estimate: Double, replicates values: [Double], level: Double) -> BootstrapEstimate {
         let alpha = 1 - level
         let interval = ConfidenceInterval(lower: Statistics.quantile(values, alpha / 2),
                                           upper: Statistics.quantile(values, 1 - alpha / 2), level: level)
         let finite = values.filter(\.isFinite)
         return BootstrapEstimate(estimate: estimate, interval: interval,
-                                 standardError: Statistics.standardDeviation(finite), replicates: replicates)
+                                 standardError: Statistics.standardDeviation(finite), replicates: values.count)
     }
 
     /// The statistic (a vector) of `count` bootstrap resamples, replicate r drawn from the

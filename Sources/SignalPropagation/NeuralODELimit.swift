@@ -174,6 +174,12 @@ public enum NeuralODELimit {
             }
         }
         let reference = rk4(h0, path: buffer, spec: spec, stepsPerStage: 1)
+        // ‖h_0‖² of each input, once for every depth.
+        let initialSquaredNorms = (0..<batch).map { j in
+            var n0 = 0.0
+            for i in 0..<d { n0 += h0[i * batch + j] * h0[i * batch + j] }
+            return n0
+        }
         return spec.depths.map { depth in
             let config = try! ResNetConfiguration(variant: .res3, activation: spec.activation, width: d, depth: depth,
                                                   inputDimension: spec.inputDimension, outputDimension: 1)
@@ -185,13 +191,12 @@ public enum NeuralODELimit {
             let hL = Array(tape.state(depth))
             var total = 0.0
             for j in 0..<batch {
-                var e = 0.0, n0 = 0.0
+                var e = 0.0
                 for i in 0..<d {
                     let o = i * batch + j
                     e += (hL[o] - reference[o]) * (hL[o] - reference[o])
-                    n0 += h0[o] * h0[o]
                 }
-                total += (e / n0).squareRoot()
+                total += (e / initialSquaredNorms[j]).squareRoot()
             }
             return total / Double(batch)
         }

@@ -151,17 +151,19 @@ public enum NeuralSDELimit {
             for i in 0..<d { s += Double(v[i * n + j]) * Double(v[i * n + j]) }
             return s.squareRoot()
         }
+        // ‖h_0‖ of each input, once for every depth.
+        let initialNorms = (0..<n).map { norm(h0, $0) }
         var errors: [Double] = []
         for hL in finals.dropLast() {
             var total = 0.0
             for j in 0..<n {
                 var s = 0.0
                 for i in 0..<d { let e = Double(hL[i * n + j]) - Double(reference[i * n + j]); s += e * e }
-                total += s.squareRoot() / norm(h0, j)
+                total += s.squareRoot() / initialNorms[j]
             }
             errors.append(total / Double(n))
         }
-        let ratios = finals.map { hL in (0..<n).map { norm(hL, $0) / norm(h0, $0) } }
+        let ratios = finals.map { hL in (0..<n).map { norm(hL, $0) / initialNorms[$0] } }
         return (errors, ratios)
     }
 }

@@ -40,9 +40,15 @@ public struct FractionalGaussianNoise: Sendable {
         try StationaryGaussianSequence.checkLength(length)
         self.length = length
         self.hurst = hurst
-        let m = StationaryGaussianSequence.evenSmoothLength(atLeast: 2 * (length - 1))
+        let m = Self.embeddingLength(length: length)
         let c = (0...(m / 2)).map { Self.autocovariance(lag: $0, hurst: hurst) }
         embedding = try StationaryGaussianSequence(length: length, embeddingLength: m, autocovariance: c)
+    }
+
+    /// The circulant embedding size M of `length` steps: the smallest even FFT-friendly size
+    /// ≥ 2(L − 1) (for the sampler and for memory estimates made before it is built).
+    public static func embeddingLength(length: Int) -> Int {
+        StationaryGaussianSequence.evenSmoothLength(atLeast: 2 * (max(length, 1) - 1))
     }
 
     /// γ(k) = ½(|k−1|^{2H} − 2|k|^{2H} + |k+1|^{2H}) (symmetric in k, γ(0) = 1), evaluated for

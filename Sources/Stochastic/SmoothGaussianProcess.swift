@@ -61,19 +61,28 @@ public struct SmoothGaussianProcess: Sendable {
         self.lengthScale = lengthScale
         self.variant = variant
         try StationaryGaussianSequence.checkLength(length)
-        let span = 20 * lengthScale * Double(length)
-        // Compared and printed as a Double: ℓ·L may be far beyond Int (ℓ = 1e17).
-        guard span <= Double(StationaryGaussianSequence.maximumEmbeddingLength) else {
+        guard let m = Self.embeddingLength(length: length, lengthScale: lengthScale) else {
+            // Printed as a Double: ℓ·L may be far beyond Int (ℓ = 1e17).
             throw RandomProcessError.embeddingFailed(
-                "length scale \(lengthScale) is too large for L = \(length): the embedding would need \(String(format: "%.3g", span.rounded(.up))) points (maximum \(StationaryGaussianSequence.maximumEmbeddingLength))")
+                "length scale \(lengthScale) is too large for L = \(length): the embedding would need \(String(format: "%.3g", (20 * lengthScale * Double(length)).rounded(.up))) points (maximum \(StationaryGaussianSequence.maximumEmbeddingLength))")
         }
-        let m = StationaryGaussianSequence.evenSmoothLength(atLeast: max(2 * (length - 1), Int(span.rounded(.up))))
         let c = (0...(m / 2)).map { Self.autocovariance(lag: $0, length: length, lengthScale: lengthScale, variant: variant) }
         embedding = try StationaryGaussianSequence(length: length, embeddingLength: m, autocovariance: c)
         guard embedding.covarianceError <= Self.covarianceTolerance else {
             throw RandomProcessError.embeddingFailed(
                 "realized covariance deviates by \(embedding.covarianceError) (> \(Self.covarianceTolerance)) for ℓ = \(lengthScale), L = \(length)")
         }
+    }
+
+    /// The circulant embedding size M of `length` steps at length scale ℓ: the smallest even
+    /// FFT-friendly size ≥ max(2(L − 1), 20ℓL), so that the kernel is cut at lag M/2 ≥ 10ℓL;
+    /// nil when 20ℓL exceeds ``StationaryGaussianSequence/maximumEmbeddingLength``. The one
+    /// rule, for the sampler and for memory estimates made before it is built.
+    public static func embeddingLength(length: Int, lengthScale: Double) -> Int? {
+        // Compared as a Double: ℓ·L may be far beyond Int.
+        let span = 20 * lengthScale * Double(length)
+        guard span <= Double(StationaryGaussianSequence.maximumEmbeddingLength) else { return nil }
+        return StationaryGaussianSequence.evenSmoothLength(atLeast: max(2 * (max(length, 1) - 1), Int(span.rounded(.up))))
     }
 
     /// `smooth:<ℓ>`: unit-variance GP values with length scale ℓ (default 0.1, revision 2023).

@@ -8,9 +8,10 @@ import Darwin
 #endif
 
 /// The one progress display of the toolkit, on standard error: a fraction of work done with
-/// its ETA (`simulate`), or a status line of the caller's (`train`'s steps). On a terminal the
-/// line is rewritten in place 4 times a second; in a log a line is printed every 10 seconds.
-/// Nothing is shown during the first second, so short runs stay quiet.
+/// its ETA (`simulate`), or a status line of the caller's (`train`'s steps, `data fetch`'s
+/// transfers). On a terminal the line is rewritten in place 4 times a second; in a log a line
+/// is printed every `logInterval` seconds (10 by default). Nothing is shown during the first
+/// `quietSeconds` (1 by default), so short runs stay quiet; a forced line is shown at once.
 public final class ProgressReporter: @unchecked Sendable {
     private let label: String
     private let enabled: Bool
@@ -18,6 +19,8 @@ public final class ProgressReporter: @unchecked Sendable {
     private let write: (String) -> Void
     private let now: () -> Date
     private let start: Date
+    private let logInterval: Double
+    private let quietSeconds: Double
     private var lastShown = Date.distantPast
     private var printedAny = false
     /// An in-place line is on screen (to be cleared before a permanent line).
@@ -26,18 +29,21 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// `write` and `now` are standard error and the clock; tests pass their own.
     public init(label: String, enabled: Bool = true, interactive: Bool = isatty(fileno(stderr)) != 0,
+                logInterval: Double = 10, quietSeconds: Double = 1,
                 write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
                 now: @escaping () -> Date = Date.init) {
         self.label = label
         self.enabled = enabled
         self.interactive = interactive
+        self.logInterval = logInterval
+        self.quietSeconds = quietSeconds
         self.write = write
         self.now = now
         self.start = now()
     }
 
-    /// Seconds between two lines: 0.25 on a terminal, 10 in a log.
-    public var interval: Double { interactive ? 0.25 : 10 }
+    /// Seconds between two lines: 0.25 on a terminal, `logInterval` in a log.
+    public var interval: Double { interactive ? 0.25 : logInterval }
 
     /// Reports the fraction of the work done, in [0, 1]: `label: 42.0%  elapsed 3.1s  ETA 4.3s`.
     public func update(fraction: Double) {
@@ -49,9 +55,18 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
-    /// Shows a line of the caller's, at the same pace; `line` is built only when shown.
-    public func update(line: @escaping () -> String) {
-        show { _ in line() }
+    /// Shows a line of the caller's, at the same pace (`force`: now, whatever the pace);
+    /// `line` is built only when shown.
+    public func update(force: Bool = false, line: @escaping () -> String) {
+        show(force: force) { _ in line() }
+    }
+
+    /// Ends an in-place line where it stands (it stays on screen) before other output.
+    public func endLine() {
+        lock.lock(); defer { lock.unlock() }
+        guard lineShown else { return }
+        write("\n")
+        lineShown = false
     }
 
     /// Removes an in-place line before a permanent one is printed.
@@ -71,12 +86,13 @@ public final class ProgressReporter: @unchecked Sendable {
         lineShown = false
     }
 
-    private func show(_ line: (Double) -> String?) {
+    private func show(force: Bool = false, _ line: (Double) -> String?) {
         guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
         let time = now()
         let elapsed = time.timeIntervalSince(start)
-        guard elapsed > 1, time.timeIntervalSince(lastShown) >= interval, let text = line(elapsed) else { return }
+        guard force || (elapsed > quietSeconds && time.timeIntervalSince(lastShown) >= interval),
+              let text = line(elapsed) else { return }
         lastShown = time
         write(interactive ? "\r" + text + "\u{1B}[K" : text + "\n")
         printedAny = true

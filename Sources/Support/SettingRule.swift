@@ -27,6 +27,11 @@ extension SettingRule where Value == Int {
         SettingRule(summary: "≥ 1", accepted: "a positive integer") { $0 >= 1 ? nil : .must("be a positive integer") }
     }
 
+    /// n ≥ 0.
+    public static var nonNegative: SettingRule {
+        SettingRule(summary: "≥ 0", accepted: "a non-negative integer") { $0 >= 0 ? nil : .must("be a non-negative integer") }
+    }
+
     /// 1 ≤ n ≤ `maximum`; `why` (if any) follows the message for values above it.
     public static func positive(atMost maximum: Int, why: String? = nil) -> SettingRule {
         SettingRule(summary: "1 to \(maximum)", accepted: "a positive integer") { n in

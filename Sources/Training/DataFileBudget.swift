@@ -52,19 +52,15 @@ public final class DataFileBudget: @unchecked Sendable {
     /// allows), counting the result.
     func inflate(_ raw: Data, path: String) throws -> Data {
         let announced = try IDX.announcedSize(Gzip.decompressPrefix(raw, count: 16))
-        let maximum: Int
-        if let announced {
-            try reserve(announced, path: path, what: "the \(MemoryLimit.format(bytes: announced)) its IDX header announces")
-            maximum = announced
-        } else {
-            maximum = allowedSize
-        }
+        // The announced size is reserved first, so it is all the memory the file may take.
+        if let announced { try reserve(announced, path: path, what: "the \(MemoryLimit.format(bytes: announced)) its IDX header announces") }
         let data: Data
-        do { data = try Gzip.decompress(raw, maximumSize: maximum) } catch GzipError.exceedsLimit {
-            if let announced {
-                throw DatasetError.corruptCompression(
-                    path: path, reason: "the gzip data inflates to more than the \(announced) bytes its IDX header announces")
-            }
+        do {
+            data = try Gzip.decompress(raw, expectedSize: announced, memory: announced == nil ? allowedSize : Int.max)
+        } catch Gzip.BoundExceeded.expectedSize(let announced) {
+            throw DatasetError.corruptCompression(
+                path: path, reason: "the gzip data inflates to more than the \(announced) bytes its IDX header announces")
+        } catch Gzip.BoundExceeded.memory(let maximum) {
             throw ResourceError.memory(subject: path, purpose: "to inflate it (it holds more than \(MemoryLimit.format(bytes: maximum)) of data)",
                                        needed: Saturating.sum(used, Saturating.product(Saturating.sum(maximum, 1), Self.bytesPerByte)),
                                        limit: limit)

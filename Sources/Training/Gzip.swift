@@ -38,6 +38,29 @@ public enum Gzip {
         try inflate(data, limit: max(maximumSize, 0), prefixOnly: false)
     }
 
+    /// Which bound a bounded decompression passed (see ``decompress(_:expectedSize:memory:)``).
+    public enum BoundExceeded: Error, Equatable, Sendable {
+        /// The content is larger than the `expectedSize` bytes a header or a catalog promises
+        /// (a wrong or corrupt file), which the memory allowed.
+        case expectedSize(Int)
+        /// The content is larger than the bytes the memory limit leaves (`maximum`: the bound applied).
+        case memory(maximum: Int)
+    }
+
+    /// Decompresses a gzip file whose content should be `expectedSize` bytes (nil: unknown)
+    /// in at most `memory` bytes (what the memory limit leaves): output beyond the smaller of
+    /// the two is never allocated, and which one was passed is thrown as ``BoundExceeded``
+    /// (the expected size when it fits in the memory). The one bounded inflation of data
+    /// files, of their verification and of archives; corrupt data throws ``GzipError``.
+    public static func decompress(_ data: Data, expectedSize: Int?, memory: Int) throws -> Data {
+        let memory = max(memory, 0)
+        let maximum = min(expectedSize ?? memory, memory)
+        do { return try decompress(data, maximumSize: maximum) } catch GzipError.exceedsLimit {
+            if let expectedSize, expectedSize <= memory { throw BoundExceeded.expectedSize(expectedSize) }
+            throw BoundExceeded.memory(maximum: maximum)
+        }
+    }
+
     /// The first `count` decompressed bytes (fewer if the data holds fewer), without reading
     /// further: enough to read a header before deciding how much to inflate. Corrupt data
     /// before that point throws; checksums are not verified (the stream is not read to its end).

@@ -52,6 +52,8 @@ public struct TrainRequest: Sendable {
     public var dataDirectory: String?
     /// nil: every core (in a sweep: cores / workers).
     public var threads: Int?
+    /// Training steps between two lines of the run's `log.jsonl` (0: no log); changes no number.
+    public var logEvery = TrainingLog.defaultEvery
 
     public init(configuration: TrainingConfiguration = TrainingConfiguration(), dataDirectory: String? = nil, threads: Int? = nil) {
         self.configuration = configuration
@@ -108,5 +110,7 @@ public struct TrainRequest: Sendable {
                 help: "Record V_k[i, j] against k after training (figure 8), in metrics.json and sweep records."),
         Setting("seed", \.configuration.seed, valueName: "<n>", help: "Random seed (model and minibatch order)."),
         .threads(\.threads),
+        Setting("log-every", \.logEvery, .nonNegative, axis: .none, identity: false, valueName: "<n>",
+                help: "Append a line to OUT/log.jsonl (a sweep cell's runs/<id>/log.jsonl) every N training steps (0: no log); does not change the numbers."),
     ]
 }

@@ -233,15 +233,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 /// "-inf", "nan" (read back by `decoder()`).
 enum TrainingJSON {
     static func encoder(pretty: Bool) -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return e
+        NonFiniteJSON.encoder(pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys])
     }
 
-    static func decoder() -> JSONDecoder {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return d
-    }
+    static func decoder() -> JSONDecoder { NonFiniteJSON.decoder() }
 }

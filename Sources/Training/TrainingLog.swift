@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import Support
 #if canImport(Glibc)
 import Glibc
@@ -128,16 +129,9 @@ public final class TrainingLog {
     }
 
     private func append(_ line: String) throws {
-        var bytes = Array(line.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TrainingRunError.outputDirectory(path: (path as NSString).deletingLastPathComponent,
-                                                       reason: "cannot write '\(path)': \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        if let failure = DescriptorWrite.all(descriptor, Data(line.utf8)).failure {
+            throw TrainingRunError.outputDirectory(path: (path as NSString).deletingLastPathComponent,
+                                                   reason: "cannot write '\(path)': \(failure)")
         }
     }
 }

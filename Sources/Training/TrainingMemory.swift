@@ -11,6 +11,13 @@ extension DatasetKind {
     }
 }
 
+extension Dataset {
+    /// Bytes a loaded pair of sets holds (their Float pixels), as the memory checks count them.
+    public static func bytes(_ sets: (train: Dataset, test: Dataset)) -> Int {
+        Saturating.product(4, sets.train.features, Saturating.sum(sets.train.count, sets.test.count))
+    }
+}
+
 /// What a training run holds in memory at its peak, estimated before anything is allocated so
 /// that a request beyond the memory limit is refused with the numbers (see `MemoryLimit`).
 /// All arithmetic saturates: an absurd request gives `Int.max`, never an overflow trap.
@@ -29,6 +36,23 @@ extension TrainingConfiguration {
     /// snapshot, the checkpoint being written (3), the change since initialization, and the
     /// regularity statistics (Double copies and cumulative sums, ~4).
     static let parameterCopies = 15
+
+    /// The examples a run uses of data sets holding `available` ones: the first `train-limit`
+    /// and `test-limit` of them.
+    public func examplesUsed(of available: (train: Int, test: Int)) -> (train: Int, test: Int) {
+        (min(available.train, trainLimit ?? Int.max), min(available.test, testLimit ?? Int.max))
+    }
+
+    /// The estimated peak memory of a run on data sets holding `available` examples (cut by
+    /// the run's limits) with `features` inputs and `classes` outputs (default: the data
+    /// set's shape); with one example each, the part that does not depend on the data. The
+    /// one estimate of `train`, of a sweep's train cells and of their memory checks.
+    public func estimatedBytes(available: (train: Int, test: Int) = (1, 1), features: Int? = nil, classes: Int? = nil,
+                               threads: Int) -> Int {
+        let used = examplesUsed(of: available)
+        return estimatedBytes(features: features ?? dataset.shape.features, classes: classes ?? dataset.shape.classes,
+                              trainExamples: used.train, testExamples: used.test, threads: threads)
+    }
 
     /// The estimated peak memory in bytes of a run on `trainExamples` / `testExamples` examples
     /// (after the limits) with `threads` threads: parameter-sized arrays, the tapes of the

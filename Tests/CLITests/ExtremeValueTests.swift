@@ -27,16 +27,7 @@ final class ExtremeValueTests: XCTestCase {
         fixtures = fm.temporaryDirectory.appendingPathComponent("extreme-fixtures-\(UUID().uuidString)")
         let mnist = fixtures.appendingPathComponent("mnist")
         try! fm.createDirectory(at: mnist, withIntermediateDirectories: true)
-        func idx(_ magic: UInt32, _ sizes: [UInt32], _ body: [UInt8]) -> Data {
-            var d = Data()
-            for v in [magic] + sizes { d.append(contentsOf: [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]) }
-            return d + body
-        }
-        for (name, count) in [("train", 32), ("t10k", 16)] {
-            try! idx(0x803, [UInt32(count), 28, 28], (0..<(count * 784)).map { UInt8(($0 * 7) % 256) })
-                .write(to: mnist.appendingPathComponent("\(name)-images-idx3-ubyte"))
-            try! idx(0x801, [UInt32(count)], (0..<count).map { UInt8($0 % 10) }).write(to: mnist.appendingPathComponent("\(name)-labels-idx1-ubyte"))
-        }
+        try! TinyMNIST.write(to: mnist)
         try! "command: simulate\nsettings:\n  width: 2\n  input-dim: 2\n  depth: 3\n  beta: 0.5\n  samples: 2\n  threads: 1\nseed: 0\n"
             .write(to: fixtures.appendingPathComponent("sim.yaml"), atomically: true, encoding: .utf8)
         try! "command: train\nsettings:\n  data-dir: mnist\n  width: 2\n  depth: 2\n  epochs: 1\n  batch-size: 8\n  train-limit: 16\n  test-limit: 8\n  threads: 1\n  init: fbm\naxes:\n  hurst: [0.3, 0.6]\n  beta: [0.5, 1]\nseed: 0\n"
@@ -179,6 +170,7 @@ final class ExtremeValueTests: XCTestCase {
         all += cases(base, "--momentum", reals, accepted: ["0", "1e15", "1e308"])
         for flag in ["--lr", "--lr-gamma"] { all += cases(base, flag, reals, accepted: ["1e15", "1e308"]) }  // a run that diverges is a result
         all += cases(base, "--memory-limit", reals, accepted: memory)
+        all += cases(base, "--log-every", ints, accepted: ["0", "1000000000000000", "99999999999999"])
         for family in ["fbm", "smooth", "smooth-increments"] {
             all += cases(base, "--init", reals, accepted: [], value: { "\(family):\($0)" })
         }
@@ -214,7 +206,13 @@ final class ExtremeValueTests: XCTestCase {
     func testBench() {
         let base = ["bench", "--section", "random"]
         var all: [Case] = []
-        for flag in ["--threads", "--figure2-models", "--figure7-hursts"] { all += cases(base, flag, ints, accepted: []) }
+        all += cases(base, "--threads", ints, accepted: [])
+        for (flag, figure) in [("--figure2-models", "figure2"), ("--figure7-hursts", "figure7")] {
+            all += cases(["bench", "--section", figure], flag, ints, accepted: [])
+            // A section that does not run the figure does not check its memory (figure 7's H
+            // count still has its own range, 1 to 10⁵).
+            all += cases(base, flag, ints, accepted: flag == "--figure2-models" ? anyPositive : [])
+        }
         all += cases(base, "--memory-limit", reals, accepted: memory)
         check(all)
     }

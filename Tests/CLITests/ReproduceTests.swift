@@ -43,7 +43,7 @@ final class ReproduceTests: XCTestCase {
         let first = try reproduce(["--tiny", "--out", out])
         XCTAssertEqual(first.status, 0, first.stderr)
         // One progress line per stage, with the overall ETA.
-        XCTAssertTrue(first.stderr.contains("[1/6] fig1:") && first.stderr.contains("overall ETA"), first.stderr)
+        XCTAssertTrue(first.stderr.contains("[1/7] fig1:") && first.stderr.contains("overall ETA"), first.stderr)
 
         let csv = try String(contentsOfFile: out + "/claims.csv", encoding: .utf8)
         let lines = csv.split(separator: "\n")
@@ -71,16 +71,24 @@ final class ReproduceTests: XCTestCase {
         XCTAssertTrue(markdown.contains("--data-dir"))
         XCTAssertTrue(markdown.contains("resnet-scaling reproduce --out"), "each section gives its command")
         XCTAssertTrue(markdown.contains("seed 0") && markdown.contains("core(s)") && markdown.contains("Tool version"))
+        // β*(H) under both fBm samplers, side by side, at the tiny grid's three H.
+        let comparison = try XCTUnwrap(markdown.range(of: "### β*(H) under the exact fBm sampler and the reference code's"))
+        let table = markdown[comparison.upperBound...].prefix { $0 != "#" }
+        XCTAssertTrue(table.contains("| H | β* exact [95 % CI] | β* reference [95 % CI] | reference − exact |"), String(table))
+        for h in ["0.2", "0.5", "0.8"] { XCTAssertTrue(table.contains("\n| \(h) | 0."), "H = \(h): \(table)") }
+        XCTAssertFalse(table.contains("not run"), String(table))
+        XCTAssertTrue(table.contains("95 % intervals are disjoint at"), String(table))
 
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
-        XCTAssertGreaterThanOrEqual(html.components(separatedBy: "<svg").count - 1, 6, "figures inline")
+        XCTAssertGreaterThanOrEqual(html.components(separatedBy: "<svg").count - 1, 7, "figures inline")
+        XCTAssertTrue(html.contains("<th>β* reference [95 % CI]</th>"), "the boundary table in the HTML")
         XCTAssertFalse(html.contains("<script"))
         // Inline figures share one id space: no id twice.
         let ids = html.components(separatedBy: " id=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
         XCTAssertEqual(Set(ids).count, ids.count, "duplicate SVG ids")
         XCTAssertFalse(html.contains("<?xml"))
         XCTAssertFalse(html.contains("src=") || html.contains("<link"), "no external resources")
-        for name in ["fig1", "fig2", "fig4-5", "fig7", "sde-limit", "ode-limit"] {
+        for name in ["fig1", "fig2", "fig4-5", "fig7", "fig7-reference", "sde-limit", "ode-limit"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/figures/\(name).svg"), name)
         }
 
@@ -163,6 +171,22 @@ final class ReproduceTests: XCTestCase {
         let written = try reproduce(["--tiny", "--only", "fig1,moments", "--slurm", "--array-size", "1", "--out", out])
         XCTAssertEqual(written.status, 0, written.stderr)
         XCTAssertTrue(written.stdout.contains("fig1: ") && written.stdout.contains("moments: "), written.stdout)
+        // The scripts call the copy of the program in DIR/bin, not the build's binary.
+        let bin = try FileManager.default.contentsOfDirectory(atPath: out + "/bin")
+        XCTAssertEqual(bin.count, 1, "\(bin)")
+        let copy = out + "/bin/" + bin[0]
+        XCTAssertTrue(bin[0].hasPrefix("resnet-scaling-") && FileManager.default.isExecutableFile(atPath: copy), copy)
+        XCTAssertTrue(written.stdout.contains("program: \(copy) (copied)"), written.stdout)
+        for stage in ["fig1", "moments"] {
+            for script in ["array.sbatch", "collect.sbatch"] {
+                let text = try String(contentsOfFile: out + "/runs/\(stage)/slurm/\(script)", encoding: .utf8)
+                XCTAssertTrue(text.contains("'\(copy)' "), "\(stage)/\(script): \(text)")
+                XCTAssertFalse(text.contains(CommandLineTests.executable.path), "\(stage)/\(script) calls the build's binary")
+            }
+        }
+        let again = try reproduce(["--tiny", "--only", "fig1,moments", "--slurm", "--array-size", "1", "--out", out])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("program: \(copy) (the copy made by an earlier submission)"), again.stdout)
         for stage in ["fig1", "moments"] {
             let script = out + "/runs/\(stage)/slurm/array.sbatch"
             XCTAssertTrue(FileManager.default.isExecutableFile(atPath: script), script)

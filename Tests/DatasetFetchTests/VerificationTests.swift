@@ -1,6 +1,7 @@
 import Foundation
 import Persistence
 import Resources
+import Support
 import Training
 import XCTest
 @testable import DatasetFetch
@@ -140,8 +141,16 @@ final class VerificationTests: XCTestCase {
         let entry = syntheticEntry(batches, archive: nil)  // the archive's own checksum unknown: the batches decide
         let destination = folder.appendingPathComponent("cifar")
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: false)
-        try DatasetFetcher().extract(entry, archive: entry.archive!, from: path("a.tar.gz"), into: destination.path, subfolder: "cifar-10-batches-bin")
+        let written = try DatasetFetcher().extract(entry, archive: entry.archive!, from: path("a.tar.gz"), into: destination.path,
+                                                   subfolder: "cifar-10-batches-bin", kept: true)
         let sub = destination.appendingPathComponent("cifar-10-batches-bin")
+        // The verdicts the fetch reports without reading the files again are those a
+        // verification of the written files (and of the kept archive) gives.
+        XCTAssertEqual(written.count, batches.count + 1)
+        for verdict in written.dropLast() {
+            XCTAssertEqual(verdict, FileVerifier().verify(path: verdict.path, as: verdict.file, of: entry.kind))
+        }
+        XCTAssertEqual(written.last, DatasetVerifier().verifyArchive(path("a.tar.gz"), as: entry.archive!, of: entry.kind))
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: sub.path)), ["data_batch_1.bin", "test_batch.bin", "batches.meta.txt"])
         for (name, data) in batches { XCTAssertEqual(try Data(contentsOf: sub.appendingPathComponent(name)), data) }
         XCTAssertEqual(CIFAR10.batchFolder(in: destination.path), sub.path)
@@ -158,6 +167,17 @@ final class VerificationTests: XCTestCase {
                                                subfolder: "cifar-10-batches-bin")) { error in
             guard case .memory? = error as? ResourceError else { return XCTFail("\(error)") }
         }
+    }
+
+    /// A folder's verdict takes the verdicts already reached (a fetch's) instead of reading
+    /// those files again; the others are read.
+    func testFolderVerdictUsesTheVerdictsGiven() throws {
+        let entry = DatasetCatalog.entry(.mnist)
+        let paths = entry.paths(in: folder.path)
+        let given = FileVerification(file: paths[0].file, path: paths[0].path, status: .verified(.download))
+        let report = try DatasetVerifier().verify(folder.path, as: .mnist, checked: [given.path: given])
+        XCTAssertEqual(report.files.first, given, "not read: the file is not even there")
+        XCTAssertEqual(report.files.dropFirst().map(\.status), [.missing, .missing, .missing])
     }
 
     /// A batch of unknown checksum is accepted only from an archive that matched its own.
@@ -243,6 +263,6 @@ final class VerificationTests: XCTestCase {
         XCTAssertEqual(p.secondsLeft, 2)
         XCTAssertEqual(p.line, "x.gz  6.0 MB of 10 MB (60%)  2.0 MB/s  ETA 2.0s")
         XCTAssertEqual(DownloadProgress(name: "y", received: 1500, total: nil, resumedFrom: 0, elapsed: 0).line, "y  1.5 kB")
-        XCTAssertEqual(DownloadProgress.duration(187), "3m07s")
+        XCTAssertEqual(ProgressReporter.duration(187), "3m07s")
     }
 }

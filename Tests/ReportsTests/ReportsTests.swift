@@ -1,5 +1,5 @@
 import Foundation
-import SignalPropagation
+@testable import SignalPropagation
 import Support
 import XCTest
 @testable import Reports
@@ -77,5 +77,42 @@ final class ReportsTests: XCTestCase {
         let markdown = ReportDocument.markdown([outcome], context: ReportContext(size: .tiny, totalSeconds: 1))
         XCTAssertTrue(markdown.hasPrefix("# "))
         XCTAssertTrue(markdown.contains("0 PASS, 0 FAIL, 1 NOT-RUN"))
+    }
+
+    /// β*(H) of both samplers side by side: rows by H, the intervals compared, a long grid thinned.
+    func testBoundaryComparisonPutsTheSamplersSideBySide() throws {
+        func point(_ h: Double, _ b: Double, _ halfWidth: Double = 0.01) -> PhaseBoundaryClaims.BoundaryPoint {
+            PhaseBoundaryClaims.BoundaryPoint(hurst: h, boundary: BootstrapEstimate(
+                estimate: b, interval: ConfidenceInterval(lower: b - halfWidth, upper: b + halfWidth, level: 0.95),
+                standardError: halfWidth / 2, replicates: 100), models: 5)
+        }
+        let comparison = BoundaryComparison(exact: [point(0.2, 0.45), point(0.8, 0.70), point(0.9, 0.80)],
+                                            reference: [point(0.2, 0.46), point(0.8, 0.75)])
+        XCTAssertEqual(comparison.rows, [["0.2", "0.45 [0.44, 0.46]", "0.46 [0.45, 0.47]", "0.01"],
+                                         ["0.8", "0.7 [0.69, 0.71]", "0.75 [0.74, 0.76]", "0.05"],
+                                         ["0.9", "0.8 [0.79, 0.81]", "not run", ""]])
+        XCTAssertTrue(comparison.summary.hasPrefix("Over the 2 H of both runs the reference sampler's β* differs from the exact one's by at most +0.05 (at H = 0.8), and the 95 % intervals are disjoint at 1 H (0.8); for H > 1/2 the difference is +0.05 on average."), comparison.summary)
+
+        // The paper's 51 H: 11 rows, evenly spaced, with both ends.
+        let hursts = (0..<51).map { 0.05 + 0.0184 * Double($0) }
+        let shown = BoundaryComparison.shown(hursts)
+        XCTAssertEqual(shown.count, 11)
+        XCTAssertEqual(shown.first, hursts.first)
+        XCTAssertEqual(shown.last, hursts.last)
+        XCTAssertEqual(shown, stride(from: 0, through: 50, by: 5).map { hursts[$0] })
+        XCTAssertEqual(BoundaryComparison.shown(Array(hursts.prefix(9))), Array(hursts.prefix(9)))
+
+        // In the report: the table sits in figure 7's section, in both formats; without any
+        // figure-7 boundary there is none.
+        var exact = StageOutcome(stage: .fig7)
+        exact.boundary = [point(0.2, 0.45)]
+        let context = ReportContext(size: .tiny, totalSeconds: 1)
+        let markdown = ReportDocument.markdown([exact, StageOutcome(stage: .fig7Reference)], context: context)
+        XCTAssertTrue(markdown.contains("| 0.2 | 0.45 [0.44, 0.46] | not run |  |"), markdown)
+        XCTAssertTrue(markdown.contains("Only the exact sampler's run is here"), markdown)
+        let html = ReportDocument.html([exact], context: context, svgs: [:])
+        XCTAssertTrue(html.contains("<td>0.45 [0.44, 0.46]</td><td>not run</td>"), html)
+        XCTAssertNil(BoundaryComparison([StageOutcome(stage: .fig7), StageOutcome(stage: .fig1)]))
+        XCTAssertFalse(ReportDocument.markdown([StageOutcome(stage: .fig7)], context: context).contains("β*(H) under"))
     }
 }

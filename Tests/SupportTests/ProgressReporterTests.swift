@@ -45,6 +45,33 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(quiet.written, [])
     }
 
+    /// `data fetch`'s use: forced lines at once, its own log pace, no quiet start, and an
+    /// in-place line ended (kept) before other output.
+    func testForcedLinesAndEndLine() {
+        let clock = Clock()
+        let log = ProgressReporter(label: "data fetch", interactive: false, logInterval: 5, quietSeconds: 0,
+                                   write: { clock.written.append($0) }, now: { clock.time })
+        log.update(force: true) { "a.gz: downloading" }
+        XCTAssertEqual(clock.written, ["a.gz: downloading\n"], "forced: shown at once")
+        clock.time += 0.5
+        log.update { "a.gz  1 MB" }
+        XCTAssertEqual(clock.written.count, 1, "not forced: at the log's pace")
+        clock.time += 4.6
+        log.update { "a.gz  2 MB" }
+        XCTAssertEqual(clock.written.last, "a.gz  2 MB\n", "every 5 s in this log")
+        log.update(force: true) { "a.gz: retrying" }
+        XCTAssertEqual(clock.written.last, "a.gz: retrying\n")
+
+        let terminal = Clock()
+        let tty = ProgressReporter(label: "data fetch", interactive: true, quietSeconds: 0,
+                                   write: { terminal.written.append($0) }, now: { terminal.time })
+        tty.update(force: true) { "b.gz: downloading" }
+        tty.endLine()
+        XCTAssertEqual(terminal.written, ["\rb.gz: downloading\u{1B}[K", "\n"], "the line stays, ended")
+        tty.endLine()
+        XCTAssertEqual(terminal.written.count, 2, "ended once")
+    }
+
     func testDurations() {
         XCTAssertEqual(ProgressReporter.duration(4.25), "4.2s")
         XCTAssertEqual(ProgressReporter.duration(187), "3m07s")
