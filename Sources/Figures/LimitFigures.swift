@@ -17,7 +17,7 @@ public enum LimitFigures {
         let line = [lo, hi]
         let level = NumberFormat.fixed(100 * rate.slope.interval.level, decimals: rate.slope.interval.level > 0.99 ? 1 : 0)
         var series = [
-            LineSeries(label: "measured, 95% band", x: x, y: rate.values, lower: rate.lower, upper: rate.upper,
+            LineSeries(label: "measured, 95% bootstrap band", x: x, y: rate.values, lower: rate.lower, upper: rate.upper,
                        color: color, marker: .circle),
             LineSeries(label: "fit: slope \(NumberFormat.fixed(rate.slope.estimate, decimals: 3))",
                        x: line, y: line.map(rate.fitted), color: RGBColor(0x222222), lineWidth: 1.4, dash: [6, 4]),
@@ -41,22 +41,26 @@ public enum LimitFigures {
     /// The neural SDE limit: strong error and Wasserstein-1 distance in law against L.
     public static func sdeFigure(_ result: SDELimitResult, options: ClaimOptions = ClaimOptions()) -> Figure {
         let s = result.spec
-        return Figure(title: "Neural SDE limit (res-1, i.i.d. Gaussian, α = L^-1/2, d = \(s.width), L_fine = \(s.fineDepth))",
+        var figure = Figure(title: "Neural SDE limit (res-1, i.i.d. Gaussian, α = L^{-1/2}, d = \(s.width), L_{fine} = \(s.fineDepth))",
                       columns: 2,
                       panels: [convergencePanel(result.strongRate(options: options), title: "strong error", units: "paths",
                                                 color: Palette.color(0)),
                                convergencePanel(result.wassersteinRate(options: options), title: "distance in law of ‖h_L‖/‖h_0‖",
                                                 units: "paths", color: Palette.color(1))],
                       plotWidth: 360, plotHeight: 260)
+        figure.size = FigureSize(width: FigureSize.fullWidth, height: 3.4 * FigureSize.pixelsPerInch)
+        return figure
     }
 
     /// The neural ODE limit: the Euler error against L.
     public static func odeFigure(_ result: ODELimitResult, options: ClaimOptions = ClaimOptions()) -> Figure {
         let s = result.spec
-        return Figure(title: "Neural ODE limit (res-3, smooth:\(NumberFormat.text(s.lengthScale)), α = 1/L, d = \(s.width))",
+        var figure = Figure(title: "Neural ODE limit (res-3, smooth:\(NumberFormat.text(s.lengthScale)), α = 1/L, d = \(s.width))",
                       columns: 1,
                       panels: [convergencePanel(result.rate(options: options), title: "Euler error against RK4 (\(s.refinement)× finer grid)", units: "models",
                                                 color: Palette.color(2))],
                       plotWidth: 440, plotHeight: 260)
+        figure.size = FigureSize(width: 4.5 * FigureSize.pixelsPerInch, height: 3.4 * FigureSize.pixelsPerInch)
+        return figure
     }
 }

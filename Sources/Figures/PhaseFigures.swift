@@ -6,8 +6,8 @@ import Support
 public enum PhaseFigures {
     /// Two heatmaps (forward: h_diff; gradient: grad_diff, each cell summarized as the
     /// diagram's `cellStatistic` says: by default the mean of log10) with β upward and H
-    /// rightward, a diverging colour scale clipped to [−1, 1], non-finite cells
-    /// (explosion) saturated and counted, the measured boundary β*(H) and the reference lines
+    /// rightward, a diverging colour scale clipped to [−1, 1], +∞ cells (explosion) saturated,
+    /// NaN cells dark grey, each kind counted, the measured boundary β*(H) and the reference lines
     /// β = 1/2 and β = H; with `theory`, also the heuristic boundary β = max(H, 1/2).
     public static func heatmapFigure(_ diagram: PhaseDiagram, depth: Int, width: Int, title: String? = nil,
                                      theory: Bool = false) -> Figure {
@@ -27,13 +27,15 @@ public enum PhaseFigures {
             return .heatmap(HeatmapPanel(title: name, subtitle: "L = \(depth), d = \(width)", x: h, y: diagram.betas,
                                          values: values, colorMap: .blueWhiteRed, vmin: -1, vmax: 1,
                                          xLabel: "Hurst index H", yLabel: "β", colorbarLabel: diagram.cellStatistic.label(metric),
-                                         overlays: overlays, nonFinite: .saturate))
+                                         overlays: overlays, nonFinite: .distinct(nan: RGBColor(0x404040), positiveInfinity: nil)))
         }
-        return Figure(title: title ?? "Phase diagram at initialization: fBm weights, α_L = L^-β",
-                      columns: 2,
-                      panels: [panel("forward", diagram.forward, diagram.forwardBoundary, "‖h_L − h_0‖/‖h_0‖"),
-                               panel("gradient", diagram.gradient, diagram.gradientBoundary, "‖p_L − p_0‖/‖p_L‖")],
-                      plotWidth: 360, plotHeight: 300)
+        var figure = Figure(title: title ?? "Phase diagram at initialization: fBm weights, α_L = L^{-β}",
+                            columns: 2,
+                            panels: [panel("forward", diagram.forward, diagram.forwardBoundary, "‖h_L − h_0‖/‖h_0‖"),
+                                     panel("gradient", diagram.gradient, diagram.gradientBoundary, "‖p_L − p_0‖/‖p_L‖")],
+                            plotWidth: 360, plotHeight: 300)
+        figure.size = FigureSize(width: FigureSize.fullWidth, height: 4.2 * FigureSize.pixelsPerInch)
+        return figure
     }
 }
 
@@ -48,6 +50,8 @@ public enum PathFigures {
                                            step: 1 / Double(length))
                             }))
         }
-        return Figure(title: "Fractional Brownian motion, L = \(length)", columns: max(1, panels.count), panels: panels)
+        var figure = Figure(title: "Fractional Brownian motion, L = \(length)", columns: max(1, panels.count), panels: panels)
+        figure.size = FigureSize(width: FigureSize.fullWidth, height: 2.6 * FigureSize.pixelsPerInch)
+        return figure
     }
 }

@@ -167,11 +167,10 @@ public struct LinePanel: Sendable {
         if placement == .outsideRight && !legend.entries.isEmpty {
             margins.right = max(margins.right, 12 + legend.size.width + 6)
         }
-        let ownTop = margins.top
         let panel = self
-        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id in
+        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id, rowTop in
             panel.render(&b, plot: plot, frame: frame, geometry: geometry, legend: legend, placement: placement,
-                         ownTop: ownTop, id: id)
+                         ownTop: rowTop, id: id)
         }
     }
 
