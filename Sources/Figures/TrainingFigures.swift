@@ -85,7 +85,7 @@ public enum TrainingFigures {
                                  xLabel: "Hurst index H", yLabel: "β", colorbarLabel: "test accuracy",
                                  nonFinite: .color(RGBColor(0xdddddd)), annotateCells: grid.hursts.count <= 12)
         panel.marked = grid.diverged
-        panel.markLabel = "best run diverged (accuracy of its NaN outputs)"
+        panel.markLabel = "hatched: best run diverged (accuracy of its NaN outputs: class 0 predicted)"
         var figure = Figure(title: "Accuracy after training, fBm initialization", columns: 1, panels: [.heatmap(panel)],
                             plotWidth: 380, plotHeight: 320)
         figure.size = FigureSize(width: 5.5 * FigureSize.pixelsPerInch, height: 4.8 * FigureSize.pixelsPerInch)

@@ -138,7 +138,7 @@ public struct Figure: Sendable {
         var b = SVGBuilder(fontFamily: style.fontFamily)
         if let title, !title.isEmpty {
             // A title wider than the figure is set smaller rather than cut.
-            let fit = (width - 2 * outer - 8) / max(1, estimatedTextWidth(title, size: style.figureTitleSize))
+            let fit = (width - 2 * outer - 8) / max(1, 1.2 * estimatedTextWidth(title, size: style.figureTitleSize))
             let titleSize = style.figureTitleSize * min(1, max(0.6, fit))
             b.text(title, x: width / 2, y: outer + style.figureTitleSize + 2, size: titleSize,
                    anchor: .middle, weight: "bold", fill: style.foreground.hex, cls: "figure-title")
@@ -251,7 +251,8 @@ struct XYFrame {
     init(title: String, notes: [String], xAxis: Axis, yAxis: Axis, xRange: (Double, Double),
          yRange: (Double, Double), plotWidth: Double, plotHeight: Double, style: FigureStyle, drawGrid: Bool = true) {
         self.title = title
-        self.notes = notes
+        // Notes wider than the panel wrap onto more lines (a note never widens the grid).
+        self.notes = notes.flatMap { wrapText($0, width: plotWidth + 40, size: style.tickSize) }
         self.xAxis = xAxis
         self.yAxis = yAxis
         self.xRange = (xRange.0, xRange.1)
@@ -414,6 +415,40 @@ struct XYFrame {
         b.text(text, x: plot.x + plot.width / 2, y: plot.y + plot.height / 2, size: style.labelSize,
                anchor: .middle, fill: "#b2182b", italic: true, cls: "center-note")
     }
+}
+
+/// `text` broken at spaces into lines of at most `width` px (estimated) at font size `size`;
+/// a line breaks preferably after a " · " or ", " separator. A word wider than `width` stays whole.
+func wrapText(_ text: String, width: Double, size: Double) -> [String] {
+    guard estimatedTextWidth(text, size: size) > width else { return [text] }
+    let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    var lines: [String] = []
+    var current: [String] = []
+    var i = 0
+    while i < words.count {
+        let candidate = (current + [words[i]]).joined(separator: " ")
+        if current.isEmpty || estimatedTextWidth(candidate, size: size) <= width {
+            current.append(words[i])
+            i += 1
+            continue
+        }
+        // Break after the last separator of the line if there is one in its second half.
+        var cut = current.count
+        for j in stride(from: current.count - 1, through: max(1, current.count / 2), by: -1)
+            where current[j - 1].hasSuffix(",") || current[j - 1] == "·" || current[j - 1] == ";" {
+            cut = j
+            break
+        }
+        var line = Array(current[..<cut])
+        if line.last == "·" { line.removeLast() }
+        lines.append(line.joined(separator: " "))
+        current = Array(current[cut...])
+    }
+    if !current.isEmpty {
+        if current.first == "·" { current.removeFirst() }
+        lines.append(current.joined(separator: " "))
+    }
+    return lines.map { $0.hasPrefix("· ") ? String($0.dropFirst(2)) : $0 }
 }
 
 /// Clamps a pixel coordinate to a sane window so absurd data never produce absurd numbers.

@@ -87,7 +87,7 @@ public struct HeatmapPanel: Sendable {
     public var annotateCells: Bool
     /// Cells to hatch (`marked[row][col]`), e.g. those whose best run diverged; nil for none.
     public var marked: [[Bool]]?
-    /// What a hatched cell means, for the legend ("diverged" → "3 diverged (hatched)").
+    /// What a hatched cell means, for the legend ("diverged" → "3 diverged").
     public var markLabel: String
 
     /// Creates a heatmap panel.
@@ -223,7 +223,7 @@ public struct HeatmapPanel: Sendable {
             out.append(LegendEntry(label: "\(n) \(name)\(how)", swatch: .patch(color: color.hex, opacity: 1)))
         }
         if markedCount > 0 {
-            out.append(LegendEntry(label: "\(markedCount) \(markLabel) (hatched)", swatch: .hatch))
+            out.append(LegendEntry(label: "\(markedCount) \(markLabel)", swatch: .hatch))
         }
         if missingCount > 0 {
             out.append(LegendEntry(label: "\(missingCount) missing cell\(missingCount == 1 ? "" : "s")",
@@ -272,6 +272,7 @@ public struct HeatmapPanel: Sendable {
             let (xm, ym) = frame.maps(plot)
             let clip = frame.defineClip(&b, plot, id: id + "-clip")
             b.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
+            var labels: [(Double, Rect, RGBColor, Bool)] = []   // drawn last, over any hatching
             for r in 0..<panel.y.count {
                 let row = r < panel.values.count ? panel.values[r] : []
                 let ya = ym.pixel(ye[r]) ?? plot.maxY, yb = ym.pixel(ye[r + 1]) ?? plot.y
@@ -284,9 +285,8 @@ public struct HeatmapPanel: Sendable {
                         b.rect(rect, fill: col.hex, cls: v.isFinite ? "cell" : "cell nonfinite",
                                extra: [("data-value", NumberFormat.compact(v, significantDigits: 6))])
                         if panel.annotateCells && rect.width >= 26 && rect.height >= style.tickSize + 2 {
-                            b.text(NumberFormat.compact(v, significantDigits: 2), x: rect.x + rect.width / 2,
-                                   y: rect.y + rect.height / 2 + style.tickSize * 0.33, size: min(style.tickSize, rect.height * 0.6),
-                                   anchor: .middle, fill: col.luminance > 0.55 ? "#111111" : "#ffffff", cls: "cell-label")
+                            let hatched = panel.marked.map { r < $0.count && c < $0[r].count && $0[r][c] } ?? false
+                            labels.append((v, rect, col, hatched))
                         }
                     } else {
                         b.rect(rect, fill: "#dddddd", cls: "cell missing")
@@ -307,6 +307,18 @@ public struct HeatmapPanel: Sendable {
                     }
                 }
                 b.close("g")
+            }
+            for (v, rect, col, hatched) in labels {
+                let text = NumberFormat.compact(v, significantDigits: 2)
+                let size = min(style.tickSize, rect.height * 0.6)
+                if hatched {
+                    // A patch of the cell's colour behind the value keeps it legible over the hatching.
+                    let w = estimatedTextWidth(text, size: size) + 6
+                    b.rect(Rect(x: rect.x + (rect.width - w) / 2, y: rect.y + (rect.height - size * 1.3) / 2, width: w, height: size * 1.3),
+                           fill: col.hex, cls: "cell-label-ground")
+                }
+                b.text(text, x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 + style.tickSize * 0.33, size: size,
+                       anchor: .middle, fill: col.luminance > 0.55 ? "#111111" : "#ffffff", cls: "cell-label")
             }
             b.open("g", [("class", "overlays"), ("clip-path", clip)])
             for o in panel.overlays {

@@ -35,7 +35,10 @@ public enum TickLabels {
     public static func label(_ v: Double, style: Style) -> String {
         guard v.isFinite, v != 0 else { return NumberFormat.compact(v, significantDigits: 6) }
         switch style {
-        case .plain: return NumberFormat.compact(v, significantDigits: 6)
+        case .plain:
+            // A typographic minus, as in the scripts (`10^{−3}`).
+            let text = NumberFormat.compact(v, significantDigits: 6)
+            return text.hasPrefix("-") ? "−" + text.dropFirst() : text
         case .powers:
             if let k = powerOfTen(v) { return (v < 0 ? "−" : "") + "10^{\(k)}" }
             return scientific(v)
@@ -52,7 +55,7 @@ public enum TickLabels {
         let mantissa = NumberFormat.compact(m, significantDigits: 6)
         if mantissa == "1" { return "10^{\(e)}" }
         if mantissa == "-1" { return "−10^{\(e)}" }
-        return mantissa + "×10^{\(e)}"
+        return (mantissa.hasPrefix("-") ? "−" + mantissa.dropFirst() : mantissa) + "×10^{\(e)}"
     }
 
     /// k when |v| is 10^k exactly (as the decimal literal `1ek` reads), else nil.
