@@ -58,10 +58,11 @@ final class TheoryFiguresTests: XCTestCase {
         let plain = SimulationFigures.differencesFigure(result).svg()
         let theory = SimulationFigures.differencesFigure(result, theory: true).svg()
         XCTAssertFalse(plain.contains("exact √E[h²]"))
-        XCTAssertTrue(theory.contains("dashed: exact √E[h²] ∝ L^-1/2"))
+        // Exponents are superscripts (tspans), with a minus sign.
+        XCTAssertTrue(theory.contains("dashed: exact √E[h²] ∝ L<tspan baseline-shift=\"super\" font-size=\"7.7\">−1/2</tspan>"))
         XCTAssertTrue(theory.contains("dotted: SDE limit 0.805"))
-        XCTAssertTrue(theory.contains("dashed: ∝ L^-0.5"))   // the gradient row's guide at β = 1
-        XCTAssertTrue(theory.contains("data-label=\"√E[h_diff²], exact (∝ L^-1/2)\""))
+        XCTAssertTrue(theory.contains("dashed: ∝ L<tspan baseline-shift=\"super\" font-size=\"7.7\">−0.5</tspan>"))   // the gradient row's guide at β = 1
+        XCTAssertTrue(theory.contains("data-label=\"√E[h_diff²], exact (∝ L^{-1/2})\""))
     }
 
     func testHistogramFigureDrawsTheLogNormalDensity() throws {
@@ -84,7 +85,7 @@ final class TheoryFiguresTests: XCTestCase {
         XCTAssertFalse(PhaseFigures.heatmapFigure(diagram, depth: 20, width: 6).svg().contains("heuristic"))
         let svg = PhaseFigures.heatmapFigure(diagram, depth: 20, width: 6, theory: true).svg()
         XCTAssertTrue(svg.contains("β = max(H, 1/2) (heuristic)"))
-        XCTAssertTrue(svg.contains("mean log10 ‖h_L − h_0‖/‖h_0‖"))
+        XCTAssertTrue(svg.contains("mean log10 ‖h<tspan baseline-shift=\"sub\" font-size=\"8.75\">L</tspan> − h"))
     }
 
     func testLimitFigures() throws {

@@ -30,11 +30,14 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(doc.count("g", class: "colorbar"), 2)
         XCTAssertEqual(doc.count("rect", class: "colorbar-step"), 2 * 64)
         XCTAssertEqual(doc.count("path", class: "overlay"), 6)
-        XCTAssertTrue(doc.hasText(containing: "\(nonFinite) non-finite cells"))
+        let counts = fwd.nonFiniteCounts
+        XCTAssertEqual(counts.nan + counts.positiveInfinity + counts.negativeInfinity, nonFinite)
+        if counts.positiveInfinity > 0 { XCTAssertTrue(doc.hasText(containing: "\(counts.positiveInfinity) +∞ (top colour)")) }
+        if counts.nan > 0 { XCTAssertTrue(doc.hasText(containing: "\(counts.nan) NaN (top colour)")) }
         XCTAssertTrue(doc.hasText(containing: "measured β*(H)"))
         XCTAssertTrue(doc.hasText(containing: "log10 rel. diff."))
         let cbLabels = doc.elements("text", class: "colorbar-label").map(\.text)
-        XCTAssertTrue(cbLabels.contains("-1") && cbLabels.contains("0") && cbLabels.contains("1"))
+        XCTAssertTrue(cbLabels.contains("−1") && cbLabels.contains("0") && cbLabels.contains("1"))
         // Saturated: +inf cells take the top colour of the map.
         let top = ColorMap.blueWhiteRed.color(at: 1).hex
         for cell in doc.elements("rect", class: "nonfinite") { XCTAssertEqual(cell.attributes["fill"], top) }
@@ -62,7 +65,10 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(p.cellColor(7), ColorMap.viridis.color(at: 1))
         let doc = try parseSVG(p.svg())
         XCTAssertEqual(doc.elements("rect", class: "nonfinite").filter { $0.attributes["fill"] == "#ff00ff" }.count, 3)
-        XCTAssertTrue(doc.hasText(containing: "3 non-finite cells (shown in #ff00ff)"))
+        // Each kind is counted on its own.
+        XCTAssertTrue(doc.hasText(containing: "1 NaN"))
+        XCTAssertTrue(doc.hasText(containing: "1 +∞"))
+        XCTAssertTrue(doc.hasText(containing: "1 −∞"))
     }
 
     func testAllNonFiniteRaggedAndEmptyHeatmaps() throws {
