@@ -92,3 +92,49 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(HeatmapPanel.edges([0, 1, 3]), [-0.5, 0.5, 2, 4])
     }
 }
+
+final class HeatmapMarksTests: XCTestCase {
+    /// NaN and +∞ cells are told apart: NaN in its own colour, +∞ saturated, each counted.
+    func testNaNAndInfinityDistinct() throws {
+        let grey = RGBColor(0x404040)
+        let p = HeatmapPanel(x: [0, 1, 2], y: [0, 1], values: [[.nan, .infinity, .infinity], [0.2, .nan, -0.3]],
+                             colorMap: .blueWhiteRed, vmin: -1, vmax: 1, nonFinite: .distinct(nan: grey, positiveInfinity: nil))
+        XCTAssertEqual(p.cellColor(.nan), grey)
+        XCTAssertEqual(p.cellColor(.infinity), ColorMap.blueWhiteRed.color(at: 1))
+        XCTAssertEqual(p.nonFiniteCounts.nan, 2)
+        XCTAssertEqual(p.nonFiniteCounts.positiveInfinity, 2)
+        let doc = try parseSVG(p.svg())
+        XCTAssertEqual(doc.elements("rect", class: "nonfinite").filter { $0.attributes["fill"] == grey.hex }.count, 2)
+        XCTAssertTrue(doc.hasText(containing: "2 NaN"))
+        XCTAssertTrue(doc.hasText(containing: "2 +∞ (top colour)"))
+    }
+
+    /// Marked cells are hatched (one overlay each) and counted in the legend.
+    func testMarkedCellsAreHatchedAndCounted() throws {
+        var p = HeatmapPanel(x: [0.1, 0.5, 0.9], y: [0.1, 0.9], values: [[0.1, 0.9, 0.8], [0.7, 0.6, 0.5]],
+                             colorMap: .viridis, vmin: 0, vmax: 1, annotateCells: true)
+        p.marked = [[true, false, false], [false, false, true]]
+        p.markLabel = "diverged"
+        XCTAssertEqual(p.markedCount, 2)
+        let doc = try parseSVG(p.svg())
+        XCTAssertEqual(doc.count("rect", class: "cell-hatch"), 2)
+        XCTAssertEqual(doc.count("pattern"), 1)
+        XCTAssertTrue(doc.hasText(containing: "2 diverged"))
+        // Values stay readable: drawn after the hatching.
+        XCTAssertEqual(doc.count("text", class: "cell-label"), 6)
+    }
+
+    /// Ticks sit at the cell centres, labelled with the fewest digits that tell them apart.
+    func testTicksAtCellCentres() throws {
+        let centres = (0..<10).map { 0.1 + 0.8 * Double($0) / 9 }   // 0.1:0.9:10
+        let axis = HeatmapPanel.centredAxis("H", centres)
+        XCTAssertEqual(axis.ticks, centres)
+        XCTAssertEqual(axis.tickLabels, ["0.1", "0.19", "0.28", "0.37", "0.46", "0.54", "0.63", "0.72", "0.81", "0.9"])
+        XCTAssertNil(HeatmapPanel.centredAxis("H", (0..<51).map(Double.init)).ticks)   // large grids: nice ticks
+        let p = HeatmapPanel(x: [0.1, 0.5, 0.9], y: [1, 2], values: [[0, 0, 0], [0, 0, 0]])
+        let doc = try parseSVG(p.svg())
+        let labels = doc.elements("text", class: "tick-label").map(\.text)
+        XCTAssertTrue(["0.1", "0.5", "0.9", "1", "2"].allSatisfy(labels.contains), "\(labels)")
+        XCTAssertFalse(labels.contains("0.25"))
+    }
+}
