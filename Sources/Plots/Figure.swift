@@ -478,9 +478,13 @@ struct LegendEntry {
         case patch(color: String, opacity: Double)
         /// Diagonal hatching (cells marked, e.g. diverged).
         case hatch
+        /// Nothing (the continuation of a wrapped label).
+        case none
     }
     var label: String
     var swatch: Swatch
+    /// Alone on its row (the continuation of a wrapped label).
+    var ownRow = false
 }
 
 struct Legend {
@@ -554,6 +558,8 @@ struct Legend {
         case let .patch(color, opacity):
             b.rect(Rect(x: sx + 3, y: cy - 5, width: swatchWidth - 6, height: 10), fill: color, stroke: "#555555",
                    strokeWidth: 0.6, opacity: opacity)
+        case .none:
+            break
         case .hatch:
             let r = Rect(x: sx + 3, y: cy - 5, width: swatchWidth - 6, height: 10)
             b.rect(r, fill: "#ffffff", stroke: "#555555", strokeWidth: 0.6)

@@ -256,9 +256,16 @@ public struct HeatmapPanel: Sendable {
         let availW = plotWidth + margins.right
         var rows: [[(LegendEntry, Double)]] = []
         var rowW = 0.0
+        // A label wider than the panel wraps: its further lines are rows of their own, without a swatch.
+        var wrapped: [LegendEntry] = []
         for e in entries {
+            let lines = wrapText(e.label, width: max(60, availW - legend.swatchWidth - 22), size: style.tickSize)
+            wrapped.append(LegendEntry(label: lines[0], swatch: e.swatch))
+            for line in lines.dropFirst() { wrapped.append(LegendEntry(label: line, swatch: .none, ownRow: true)) }
+        }
+        for e in wrapped {
             let w = legend.swatchWidth + 6 + estimatedTextWidth(e.label, size: style.tickSize) + 16
-            if rows.isEmpty || rowW + w > availW {
+            if rows.isEmpty || rowW + w > availW || e.ownRow || rows[rows.count - 1].last?.0.ownRow == true {
                 rows.append([])
                 rowW = 0
             }
@@ -374,12 +381,16 @@ public struct HeatmapPanel: Sendable {
             if !rows.isEmpty {
                 b.open("g", [("class", "legend")])
                 var yy = plot.maxY + legendTop + 2
+                var previousX = plot.x
                 for row in rows {
                     let total = row.reduce(0) { $0 + $1.1 }
                     var xx = plot.x + max(0, (plot.width - total) / 2)
                     if xx + total > plot.maxX + margins.right { xx = plot.x - 10 }
+                    // A wrapped label's further lines start under its first line.
+                    if row.first?.0.ownRow == true { xx = previousX }
                     let cy = yy + legend.rowHeight / 2
                     for (e, w) in row {
+                        previousX = xx
                         legend.drawSwatch(&b, e.swatch, x: xx, cy: cy)
                         b.text(e.label, x: xx + legend.swatchWidth + 6, y: cy + style.tickSize * 0.35, size: style.tickSize,
                                fill: style.foreground.hex, cls: "legend-label")

@@ -124,6 +124,17 @@ final class HeatmapMarksTests: XCTestCase {
         XCTAssertEqual(doc.count("text", class: "cell-label"), 6)
     }
 
+    /// A legend label wider than the panel wraps onto rows of its own instead of running off.
+    func testLongLegendLabelWraps() throws {
+        var p = HeatmapPanel(x: [0, 1], y: [0, 1], values: [[0.1, 0.2], [0.3, 0.4]], colorMap: .viridis, vmin: 0, vmax: 1)
+        p.marked = [[true, false], [false, false]]
+        p.markLabel = "hatched: best run diverged (accuracy of its NaN outputs: class 0 predicted for every image)"
+        let doc = try parseSVG(p.svg(plotWidth: 120, plotHeight: 100))
+        let labels = doc.elements("text", class: "legend-label").map(\.text)
+        XCTAssertGreaterThan(labels.count, 1)
+        XCTAssertEqual(labels.joined(separator: " "), "1 " + p.markLabel)
+    }
+
     /// Ticks sit at the cell centres, labelled with the fewest digits that tell them apart.
     func testTicksAtCellCentres() throws {
         let centres = (0..<10).map { 0.1 + 0.8 * Double($0) / 9 }   // 0.1:0.9:10
