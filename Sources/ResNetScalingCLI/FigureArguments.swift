@@ -6,7 +6,8 @@ import ResNetScaling
 /// `Figure.applying(_:)`.
 struct FigureArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Size of each figure: W×H (or WxH) in inches at 96 dpi, e.g. 6.5x4 or 6.5x4in, or in pixels, " +
-                               "e.g. 624x384px; default: the figure's paper size (6.5 in wide for full-width figures).",
+                               "e.g. 624x384px; default: the figure's paper size (6.5 in wide for full-width figures). A size too small " +
+                               "for the figure's texts (40 px per plot at least) is enlarged to fit.",
                                valueName: "WxH"),
             transform: FigureArguments.size)
     var size: FigureSize?
