@@ -164,3 +164,29 @@ final class BandAndAccuracyFigureTests: XCTestCase {
         XCTAssertTrue(svg.contains("L = 30, d = 30, 2 epochs · lr ∈ {0.1, 1}"))
     }
 }
+
+final class PhaseFigureNonFiniteTests: XCTestCase {
+    /// Figure 7: a cell with a NaN probe (∞ − ∞) and a cell whose probes overflowed to +∞ are
+    /// both explosions for the statistic and the boundary, but drawn apart and counted apart.
+    func testNaNAndInfinityCellsAreDrawnApart() throws {
+        var spec = SimulationSpec()
+        spec.initializations = [.fbm(hurst: 0.3), .fbm(hurst: 0.8)]
+        spec.betas = [0, 1]
+        spec.depths = [20]
+        spec.samples = 1
+        spec.inputsPerModel = 1
+        func record(_ hurst: Double, _ beta: Double, _ value: Double) -> ProbeRecord {
+            ProbeRecord(depth: 20, initialization: .fbm(hurst: hurst), beta: beta, modelIndex: 0, inputIndex: 0,
+                        metrics: ProbeMetrics(hRatio: 1, hDiff: value, gradRatio: 1, gradDiff: 0.1))
+        }
+        let result = SimulationResult(spec: spec, records: [record(0.3, 0, .nan), record(0.8, 0, .infinity),
+                                                            record(0.3, 1, 0.1), record(0.8, 1, 0.1)])
+        let diagram = try PhaseDiagram(result)
+        XCTAssertEqual(diagram.forward[0], [.infinity, .infinity])   // both explosions for the statistic
+        XCTAssertEqual(diagram.forwardHasNaN, [[true, false], [false, false]])
+        let svg = PhaseFigures.heatmapFigure(diagram, depth: 20, width: 8).svg()
+        XCTAssertTrue(svg.contains(">1 NaN<"), "NaN cells counted")
+        XCTAssertTrue(svg.contains(">1 +∞ (top colour)<"), "+∞ cells counted apart")
+        XCTAssertEqual(svg.components(separatedBy: "fill=\"#404040\"").count - 1, 2, "the NaN cell and its legend swatch")
+    }
+}
