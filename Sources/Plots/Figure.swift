@@ -247,10 +247,13 @@ struct XYFrame {
     var yTicks: AxisTicks
     var style: FigureStyle
     var drawGrid: Bool
+    /// The title, wrapped to the panel width (bold text is about 10 % wider).
+    var titleLines: [String]
 
     init(title: String, notes: [String], xAxis: Axis, yAxis: Axis, xRange: (Double, Double),
          yRange: (Double, Double), plotWidth: Double, plotHeight: Double, style: FigureStyle, drawGrid: Bool = true) {
         self.title = title
+        titleLines = title.isEmpty ? [] : wrapText(title, width: (plotWidth + 40) / 1.1, size: style.titleSize)
         // Notes wider than the panel wrap onto more lines (a note never widens the grid).
         self.notes = notes.flatMap { wrapText($0, width: plotWidth + 40, size: style.tickSize) }
         self.xAxis = xAxis
@@ -266,6 +269,10 @@ struct XYFrame {
         while target > 2 && XYFrame.overlaps(ticks: xt, map: xmap, size: style.tickSize) {
             target -= 1
             xt = AxisTicks.make(axis: xAxis, lo: xRange.0, hi: xRange.1, target: target)
+        }
+        // Still too dense at the fewest ticks (a very narrow panel): label the first and last only.
+        if XYFrame.overlaps(ticks: xt, map: xmap, size: style.tickSize) && xt.labels.count > 2 {
+            xt = xt.labellingEvery(xt.labels.count - 1)
         }
         // Explicit ticks are not thinned: their labels are (every k-th kept).
         var k = 2
@@ -308,7 +315,7 @@ struct XYFrame {
 
     var titleBlockHeight: Double {
         var h = 6.0
-        if !title.isEmpty { h += style.titleSize + 5 }
+        if !titleLines.isEmpty { h += Double(titleLines.count) * (style.titleSize + 3) + 2 }
         h += Double(notes.count) * (style.tickSize + 4)
         return h + 4
     }
@@ -331,7 +338,7 @@ struct XYFrame {
 
     /// Width needed so that the title and notes fit.
     var minCellWidth: Double {
-        let t = estimatedTextWidth(title, size: style.titleSize) + 16
+        let t = (titleLines.map { 1.1 * estimatedTextWidth($0, size: style.titleSize) }.max() ?? 0) + 16
         let n = notes.map { estimatedTextWidth($0, size: style.tickSize) + 16 }.max() ?? 0
         return max(t, n)
     }
@@ -396,12 +403,13 @@ struct XYFrame {
         }
         b.close("g")
         var y = plot.y - ownTop + 6
-        if !title.isEmpty {
+        for line in titleLines {
             y += style.titleSize
-            b.text(title, x: plot.x + plot.width / 2, y: y, size: style.titleSize, anchor: .middle,
+            b.text(line, x: plot.x + plot.width / 2, y: y, size: style.titleSize, anchor: .middle,
                    weight: "bold", fill: fg, cls: "panel-title")
-            y += 5
+            y += 3
         }
+        if !titleLines.isEmpty { y += 2 }
         for note in notes {
             y += ts
             b.text(note, x: plot.x + plot.width / 2, y: y, size: ts, anchor: .middle, fill: "#555555",
