@@ -270,15 +270,15 @@ struct XYFrame {
             target -= 1
             xt = AxisTicks.make(axis: xAxis, lo: xRange.0, hi: xRange.1, target: target)
         }
-        // Still too dense at the fewest ticks (a very narrow panel): label the first and last only.
-        if XYFrame.overlaps(ticks: xt, map: xmap, size: style.tickSize) && xt.labels.count > 2 {
-            xt = xt.labellingEvery(xt.labels.count - 1)
-        }
         // Explicit ticks are not thinned: their labels are (every k-th kept).
         var k = 2
         while xAxis.ticks != nil && k < 20 && XYFrame.overlaps(ticks: xt, map: xmap, size: style.tickSize) {
             xt = AxisTicks.make(axis: xAxis, lo: xRange.0, hi: xRange.1, target: target).labellingEvery(k)
             k += 1
+        }
+        // Still too dense at the fewest ticks (a very narrow panel): label the first and last only.
+        if XYFrame.overlaps(ticks: xt, map: xmap, size: style.tickSize) && xt.labels.count > 2 {
+            xt = xt.labellingEvery(xt.labels.count - 1)
         }
         xTicks = xt
         var ytarget = max(2, Int(plotHeight / 42))
@@ -502,7 +502,7 @@ struct Legend {
     var swatchWidth: Double { 24 }
     var size: (width: Double, height: Double) {
         let w = entries.map { estimatedTextWidth($0.label, size: style.tickSize) }.max() ?? 0
-        return (8 + swatchWidth + 6 + w + 8, 6 + Double(entries.count) * rowHeight + 2)
+        return (8 + swatchWidth + 6 + w + 12, 6 + Double(entries.count) * rowHeight + 2)
     }
 
     /// The legend box for a fixed placement (for `.auto`, the top-right corner).
