@@ -25,7 +25,7 @@ public enum SimulateCell {
 public enum TrainCell {
     /// The metrics a train cell records, in table column order.
     public static let metricNames = [
-        "completed_epochs", "diverged", "test_accuracy", "test_loss", "train_accuracy", "train_loss",
+        "completed_epochs", "diverged", "test_accuracy", "last_finite_test_accuracy", "test_loss", "train_accuracy", "train_loss",
         "best_test_accuracy", "initial_test_accuracy", "v_hurst_initial", "v_hurst_final", "parameters", "seconds",
     ]
 
@@ -53,12 +53,16 @@ public enum TrainCell {
         let final = doc.final
         values["completed_epochs"] = Double(doc.completedEpochs)
         values["diverged"] = doc.diverged ? 1 : 0
-        // A run that diverged in its first epoch is restored to its initial state.
-        values["test_accuracy"] = final?.testAccuracy ?? doc.initial?.accuracy ?? .nan
+        // A run that diverged keeps its last finite metrics (in its first epoch: those at
+        // initialization); its accuracy is the reference's for NaN outputs (class 0 predicted
+        // for every image), the last finite one stays in its own column.
+        let lastFinite = final?.testAccuracy ?? doc.initial?.accuracy ?? .nan
+        values["last_finite_test_accuracy"] = lastFinite
+        values["test_accuracy"] = doc.diverged ? (doc.nanOutputAccuracy ?? lastFinite) : lastFinite
         values["test_loss"] = final?.testLoss ?? doc.initial?.loss ?? .nan
         values["train_accuracy"] = final?.trainAccuracy ?? .nan
         values["train_loss"] = final?.trainLoss ?? .nan
-        values["best_test_accuracy"] = doc.epochs.map(\.testAccuracy).filter(\.isFinite).max() ?? values["test_accuracy"]!
+        values["best_test_accuracy"] = doc.epochs.map(\.testAccuracy).filter(\.isFinite).max() ?? lastFinite
         values["initial_test_accuracy"] = doc.initial?.accuracy ?? .nan
         values["v_hurst_initial"] = doc.regularity.initial["V"]?.hurstIncrements ?? .nan
         values["v_hurst_final"] = doc.regularity.final["V"]?.hurstIncrements ?? .nan

@@ -6,14 +6,18 @@ import Support
 public enum PhaseFigures {
     /// Two heatmaps (forward: h_diff; gradient: grad_diff, each cell summarized as the
     /// diagram's `cellStatistic` says: by default the mean of log10) with β upward and H
-    /// rightward, a diverging colour scale clipped to [−1, 1], non-finite cells
-    /// (explosion) saturated and counted, the measured boundary β*(H) and the reference lines
+    /// rightward, a diverging colour scale clipped to [−1, 1], +∞ cells (explosion: a probe
+    /// overflowed) saturated, cells with a NaN probe (∞ − ∞) dark grey, each kind counted, the measured boundary β*(H) and the reference lines
     /// β = 1/2 and β = H; with `theory`, also the heuristic boundary β = max(H, 1/2).
     public static func heatmapFigure(_ diagram: PhaseDiagram, depth: Int, width: Int, title: String? = nil,
                                      theory: Bool = false) -> Figure {
         let h = diagram.hursts
         let lo = h.min()!, hi = h.max()!
-        func panel(_ name: String, _ values: [[Double]], _ boundary: [Double], _ metric: String) -> Panel {
+        func panel(_ name: String, _ values: [[Double]], _ hasNaN: [[Bool]], _ boundary: [Double], _ metric: String) -> Panel {
+            // A cell with NaN probes is drawn as NaN (its own colour, counted apart from +∞).
+            let values = values.enumerated().map { b, row in
+                row.enumerated().map { h, v in b < hasNaN.count && h < hasNaN[b].count && hasNaN[b][h] ? Double.nan : v }
+            }
             var overlays = [
                 HeatmapOverlay(label: "measured β*(H)", x: h, y: boundary, color: RGBColor(0x111111), width: 2.2, marker: .circle),
                 HeatmapOverlay(label: "β = 1/2", x: [lo, hi], y: [0.5, 0.5], color: RGBColor(0x2ca02c), width: 1.6, dash: [6, 4]),
@@ -27,13 +31,15 @@ public enum PhaseFigures {
             return .heatmap(HeatmapPanel(title: name, subtitle: "L = \(depth), d = \(width)", x: h, y: diagram.betas,
                                          values: values, colorMap: .blueWhiteRed, vmin: -1, vmax: 1,
                                          xLabel: "Hurst index H", yLabel: "β", colorbarLabel: diagram.cellStatistic.label(metric),
-                                         overlays: overlays, nonFinite: .saturate))
+                                         overlays: overlays, nonFinite: .distinct(nan: RGBColor(0x404040), positiveInfinity: nil)))
         }
-        return Figure(title: title ?? "Phase diagram at initialization: fBm weights, α_L = L^-β",
-                      columns: 2,
-                      panels: [panel("forward", diagram.forward, diagram.forwardBoundary, "‖h_L − h_0‖/‖h_0‖"),
-                               panel("gradient", diagram.gradient, diagram.gradientBoundary, "‖p_L − p_0‖/‖p_L‖")],
-                      plotWidth: 360, plotHeight: 300)
+        var figure = Figure(title: title ?? "Phase diagram at initialization: fBm weights, α_L = L^{-β}",
+                            columns: 2,
+                            panels: [panel("forward", diagram.forward, diagram.forwardHasNaN, diagram.forwardBoundary, "‖h_L − h_0‖/‖h_0‖"),
+                                     panel("gradient", diagram.gradient, diagram.gradientHasNaN, diagram.gradientBoundary, "‖p_L − p_0‖/‖p_L‖")],
+                            plotWidth: 360, plotHeight: 300)
+        figure.size = FigureSize(width: FigureSize.fullWidth, height: 4.2 * FigureSize.pixelsPerInch)
+        return figure
     }
 }
 
@@ -48,6 +54,8 @@ public enum PathFigures {
                                            step: 1 / Double(length))
                             }))
         }
-        return Figure(title: "Fractional Brownian motion, L = \(length)", columns: max(1, panels.count), panels: panels)
+        var figure = Figure(title: "Fractional Brownian motion, L = \(length)", columns: max(1, panels.count), panels: panels)
+        figure.size = FigureSize(width: FigureSize.fullWidth, height: 2.6 * FigureSize.pixelsPerInch)
+        return figure
     }
 }

@@ -6,8 +6,10 @@ import Support
 /// The paper's figures 1–3 drawn from a simulation's records.
 public enum SimulationFigures {
     /// Figures 1 and 3: the mean relative differences h_diff = ‖h_L − h_0‖/‖h_0‖ (top row)
-    /// and grad_diff = ‖p_L − p_0‖/‖p_L‖ (bottom row) against L with their 95% intervals,
-    /// one column per β. The y axis is logarithmic when a panel spans more than two decades.
+    /// and grad_diff = ‖p_L − p_0‖/‖p_L‖ (bottom row) against L with the 95 % bootstrap
+    /// percentile interval of the mean (models resampled, each with its inputs; seed
+    /// `spec.seed`), one column per β. A percentile interval of a mean lies between the
+    /// smallest and largest value, so it never dips below zero on a log axis. The y axis is logarithmic when a panel spans more than two decades.
     ///
     /// With `theory` (one initialization only), where a formula applies: the exact
     /// √E[h_diff²] against L (i.i.d. weights, forward row, β ≥ 1/2; ∝ L^{-1/2} at β = 1), the
@@ -31,14 +33,13 @@ public enum SimulationFigures {
                 let measured: [LineSeries] = spec.initializations.enumerated().map { i, initialization in
                     var means: [Double] = [], lower: [Double] = [], upper: [Double] = []
                     for depth in spec.depths {
-                        let values = (groups[RecordGroup(depth: depth, initialization: initialization, beta: beta)] ?? [])
-                            .map { $0.metrics[keyPath: path] }
-                        let ci = Statistics.confidenceInterval95(values)
-                        means.append(Statistics.mean(values))
-                        lower.append(ci.lower)
-                        upper.append(ci.upper)
+                        let records = groups[RecordGroup(depth: depth, initialization: initialization, beta: beta)] ?? []
+                        let band = meanBand(records, path, seed: spec.seed)
+                        means.append(band.mean)
+                        lower.append(band.lower)
+                        upper.append(band.upper)
                     }
-                    return LineSeries(label: several ? initialization.description : "mean, 95% interval", x: x, y: means,
+                    return LineSeries(label: several ? initialization.description : "mean, 95% bootstrap interval", x: x, y: means,
                                       lower: lower, upper: upper, color: Palette.color(several ? i : b), marker: .circle)
                 }
                 var overlays: [LineSeries] = []
@@ -62,7 +63,23 @@ public enum SimulationFigures {
             rows.append(row)
         }
         let title = "\(spec.variant.rawValue), \(spec.activation), \(initializationsLabel(spec)), width \(spec.width): relative differences at initialization"
-        return Figure(title: title, rows: rows)
+        var figure = Figure(title: title, rows: rows)
+        figure.size = FigureSize(width: FigureSize.fullWidth, height: 2.5 * FigureSize.pixelsPerInch * Double(rows.count))
+        return figure
+    }
+
+    /// The mean of one metric over a group's records and the 95 % bootstrap percentile
+    /// interval of that mean, resampling models (a model's inputs share its weights, so the
+    /// model is the independent unit).
+    static func meanBand(_ records: [ProbeRecord], _ path: KeyPath<ProbeMetrics, Double>, seed: UInt64)
+        -> (mean: Double, lower: Double, upper: Double) {
+        var byModel: [Int: [Double]] = [:]
+        for r in records { byModel[r.modelIndex, default: []].append(r.metrics[keyPath: path]) }
+        let units = byModel.keys.sorted().map { byModel[$0]! }
+        let mean = Statistics.mean(units.flatMap { $0 })
+        guard units.count > 1, mean.isFinite else { return (mean, mean, mean) }
+        let estimate = Bootstrap.percentile(units, level: 0.95, seed: seed) { Statistics.mean($0.flatMap { $0 }) }
+        return (mean, estimate.interval.lower, estimate.interval.upper)
     }
 
     /// The theory curves of one panel (see `differencesFigure`) and the key naming them.
@@ -77,9 +94,9 @@ public enum SimulationFigures {
         if forward, beta >= 0.5,
            TheoryCurves.rmsRelativeDifference(spec, initialization: initialization, depth: lo, beta: beta) != nil {
             let rms = dense.map { TheoryCurves.rmsRelativeDifference(spec, initialization: initialization, depth: $0, beta: beta)! }
-            let label = beta == 1 ? "√E[h_diff²], exact (∝ L^-1/2)" : "√E[h_diff²], exact"
+            let label = beta == 1 ? "√E[h_diff²], exact (∝ L^{-1/2})" : "√E[h_diff²], exact"
             series.append(LineSeries(label: label, x: dense.map(Double.init), y: rms, color: theoryColor, lineWidth: 1.6, dash: [6, 4]))
-            key.append(beta == 1 ? "dashed: exact √E[h²] ∝ L^-1/2" : "dashed: exact √E[h²]")
+            key.append(beta == 1 ? "dashed: exact √E[h²] ∝ L^{-1/2}" : "dashed: exact √E[h²]")
             if beta == 0.5, let limit = TheoryCurves.sdeLimitRMS(spec, initialization: initialization) {
                 lines.append(ReferenceLine(value: limit, label: "SDE limit √E[h_diff²] = \(NumberFormat.compact(limit))",
                                            color: RGBColor(0xd62728), dash: [2, 3], width: 1.6))
@@ -89,10 +106,10 @@ public enum SimulationFigures {
             let values = (groups[RecordGroup(depth: hi, initialization: initialization, beta: beta)] ?? []).map { $0.metrics[keyPath: path] }
             let anchor = Statistics.mean(values)
             if anchor.isFinite && anchor > 0 {
-                series.append(LineSeries(label: "∝ L^\(NumberFormat.text(exponent)) (guide)", x: dense.map(Double.init),
+                series.append(LineSeries(label: "∝ L^{\(NumberFormat.text(exponent))} (guide)", x: dense.map(Double.init),
                                          y: dense.map { anchor * pow(Double($0) / Double(hi), exponent) },
                                          color: theoryColor, lineWidth: 1.4, dash: [6, 4]))
-                key.append("dashed: ∝ L^\(NumberFormat.text(exponent))")
+                key.append("dashed: ∝ L^{\(NumberFormat.text(exponent))}")
             }
         }
         return (series, lines, key.joined(separator: ", "))
@@ -147,6 +164,8 @@ public enum SimulationFigures {
           }
         }
         let title = "\(spec.variant.rawValue), \(spec.activation), \(initializationsLabel(spec)), width \(spec.width): norm ratios at initialization"
-        return Figure(title: title, rows: rows)
+        var figure = Figure(title: title, rows: rows)
+        figure.size = FigureSize(width: FigureSize.fullWidth, height: (0.6 + 2.5 * Double(rows.count)) * FigureSize.pixelsPerInch)
+        return figure
     }
 }

@@ -46,11 +46,12 @@ public enum SweepFigures {
                     throw PlotError("row \(i + 2): figure 'accuracy' needs numeric beta, hurst and lr (fbm cells)")
                 }
                 points.append(TrainingFigures.AccuracyPoint(beta: beta, hurst: hurst, learningRate: lr,
-                                                            accuracy: Double(table.value(i, "test_accuracy")) ?? .nan))
+                                                            accuracy: Double(table.value(i, "test_accuracy")) ?? .nan,
+                                                            diverged: table.value(i, "diverged") == "1"))
             }
             let datasets = Set(table.column("dataset"))
             let name = datasets.count == 1 ? datasets.first! : datasets.sorted().joined(separator: "+")
-            return (TrainingFigures.accuracyHeatmapFigure(points, dataset: name), kind)
+            return (TrainingFigures.accuracyHeatmapFigure(points, dataset: name, setting: trainingSetting(table)), kind)
         case .weights:
             guard !weightPaths.isEmpty else {
                 throw PlotError("figure 'weights' needs train cells with weight-entry, drawn from the results folder (plot DIR)")
@@ -72,6 +73,22 @@ public enum SweepFigures {
             default: return (SimulationFigures.differencesFigure(result, theory: theory), kind)
             }
         }
+    }
+
+    /// "L = 1000, d = 30, 10 epochs" from the table's depth, width and epochs columns (each
+    /// value, or the values joined by "/" when the runs differ); empty when none is there.
+    static func trainingSetting(_ table: Table) -> String {
+        func values(_ name: String) -> String? {
+            guard table.header.contains(name) else { return nil }
+            var seen: [String] = []
+            for v in table.column(name) where !seen.contains(v) { seen.append(v) }
+            return seen.isEmpty ? nil : seen.joined(separator: "/")
+        }
+        var parts: [String] = []
+        if let depth = values("depth") { parts.append("L = \(depth)") }
+        if let width = values("width") { parts.append("d = \(width)") }
+        if let epochs = values("epochs") { parts.append("\(epochs) epoch\(epochs == "1" ? "" : "s")") }
+        return parts.joined(separator: ", ")
     }
 
     /// The figure whose needs the table meets: train tables draw figure 8 with weight paths,

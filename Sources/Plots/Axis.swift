@@ -29,6 +29,8 @@ public struct Axis: Hashable, Sendable {
     public var ticks: [Double]?
     /// Whether to draw light grid lines at the major ticks.
     public var grid: Bool
+    /// Labels of the explicit `ticks` (same count), or nil to format them (`TickLabels`).
+    public var tickLabels: [String]?
 
     /// Creates an axis description.
     public init(label: String = "", scale: AxisScale = .linear, min: Double? = nil, max: Double? = nil,
@@ -39,6 +41,7 @@ public struct Axis: Hashable, Sendable {
         self.max = max
         self.ticks = ticks
         self.grid = grid
+        self.tickLabels = nil
     }
 
     /// A log10 axis.
@@ -245,23 +248,37 @@ struct AxisTicks {
     var minor: [Double]   // data units
     var labels: [String]
 
+    /// These ticks with only every `k`-th label kept (the others blank), for explicit ticks
+    /// too dense to label each one (cell centres of a large heatmap).
+    func labellingEvery(_ k: Int) -> AxisTicks {
+        var t = self
+        t.labels = labels.enumerated().map { $0.offset % k == 0 ? $0.element : "" }
+        return t
+    }
+
     static func make(axis: Axis, lo: Double, hi: Double, target: Int) -> AxisTicks {
         let vlo = axis.scale == .log10 ? pow(10, lo) : lo
         let vhi = axis.scale == .log10 ? pow(10, hi) : hi
         var major: [Double]
         var minor: [Double] = []
         if let explicit = axis.ticks {
-            major = explicit.filter { v in
-                guard v.isFinite, axis.scale == .linear || v > 0 else { return false }
+            var kept: [Double] = [], keptLabels: [String] = []
+            for (i, v) in explicit.enumerated() {
+                guard v.isFinite, axis.scale == .linear || v > 0 else { continue }
                 let x = axis.scale == .log10 ? log10(v) : v
-                return x >= lo - 1e-9 * abs(hi - lo) && x <= hi + 1e-9 * abs(hi - lo)
+                guard x >= lo - 1e-9 * abs(hi - lo) && x <= hi + 1e-9 * abs(hi - lo) else { continue }
+                kept.append(v)
+                if let given = axis.tickLabels, i < given.count { keptLabels.append(given[i]) }
             }
+            if axis.tickLabels != nil && keptLabels.count == kept.count {
+                return AxisTicks(major: kept, minor: [], labels: keptLabels)
+            }
+            major = kept
         } else if axis.scale == .log10 {
             (major, minor) = Ticks.log10(min: vlo, max: vhi, targetCount: target)
         } else {
             major = Ticks.linear(min: vlo, max: vhi, targetCount: target)
         }
-        let labels = major.map { NumberFormat.compact($0, significantDigits: 6) }
-        return AxisTicks(major: major, minor: minor, labels: labels)
+        return AxisTicks(major: major, minor: minor, labels: TickLabels.labels(major, scale: axis.scale))
     }
 }

@@ -105,17 +105,76 @@ public struct Figure: Sendable {
     /// The number of grid rows.
     public var rowCount: Int { (panels.count + columns - 1) / max(1, columns) }
 
+    /// The size of the whole document (title, margins, legends, colour bars included), or
+    /// nil to size it from `plotWidth` × `plotHeight`. When set, the plot areas are chosen so
+    /// that the document has this size (the contents are never shrunk below 40 px per plot).
+    public var size: FigureSize?
+
+    /// This figure with the options of a command line applied: the document's size and the
+    /// base font size (tick labels, legends; titles and axis labels scale with it).
+    public func applying(_ options: FigureOptions) -> Figure {
+        var f = self
+        if let size = options.size { f.size = size }
+        if let font = options.fontSize { f.style = f.style.withBaseFontSize(font) }
+        return f
+    }
+
     /// Renders the figure as a standalone SVG 1.1 document (no scripts, fonts or CSS).
     public func svg() -> String {
-        let pw = plotWidth.isFinite ? max(40, plotWidth) : 300
-        let ph = plotHeight.isFinite ? max(40, plotHeight) : 220
+        var pw = plotWidth.isFinite ? max(40, plotWidth) : 300
+        var ph = plotHeight.isFinite ? max(40, plotHeight) : 220
+        var a = arrange(plotWidth: pw, plotHeight: ph)
+        if let size {
+            // Margins depend a little on the plot size (tick counts), so solve a few times.
+            for _ in 0..<4 {
+                let otherW = a.width - Double(columns) * pw, otherH = a.height - Double(max(1, rowCount)) * ph
+                pw = max(40, (size.width - otherW) / Double(columns))
+                ph = max(40, (size.height - otherH) / Double(max(1, rowCount)))
+                a = arrange(plotWidth: pw, plotHeight: ph)
+            }
+        }
+        let width = max(a.width, size?.width ?? 0), height = max(a.height, size?.height ?? 0)
+        let outer = Figure.outer
+        var b = SVGBuilder(fontFamily: style.fontFamily)
+        if let title, !title.isEmpty {
+            // A title wider than the figure is set smaller rather than cut.
+            let fit = (width - 2 * outer - 8) / max(1, 1.2 * estimatedTextWidth(title, size: style.figureTitleSize))
+            let titleSize = style.figureTitleSize * min(1, max(0.6, fit))
+            b.text(title, x: width / 2, y: outer + style.figureTitleSize + 2, size: titleSize,
+                   anchor: .middle, weight: "bold", fill: style.foreground.hex, cls: "figure-title")
+        }
+        let prefix = sanitizedPrefix
+        let x0 = (width - a.gridWidth) / 2
+        let y0 = outer + a.titleHeight + (height - a.height) / 2
+        for (i, layout) in a.layouts.enumerated() {
+            let r = i / columns, c = i % columns
+            let plot = Rect(x: x0 + a.columnWidths[..<c].reduce(0, +) + a.columnLeft[c],
+                            y: y0 + a.rowHeights[..<r].reduce(0, +) + a.rowTop[r], width: pw, height: ph)
+            if case .empty = panels[i] { continue }
+            b.open("g", [("class", "panel"), ("id", "\(prefix)-panel-\(i)")])
+            layout.render(&b, plot, "\(prefix)-\(i)", a.rowTop[r])
+            b.close("g")
+        }
+        return b.document(width: width, height: height, background: style.background?.hex, title: title)
+    }
+
+    static let outer = 8.0
+
+    /// The grid's geometry for given plot sizes.
+    struct Arrangement {
+        var layouts: [PanelLayout]
+        var columnLeft: [Double], columnWidths: [Double], rowTop: [Double], rowHeights: [Double]
+        var gridWidth: Double, titleHeight: Double, width: Double, height: Double
+    }
+
+    func arrange(plotWidth pw: Double, plotHeight ph: Double) -> Arrangement {
         let layouts: [PanelLayout] = panels.map { panel in
             switch panel {
             case .line(let p): return p.layout(plotWidth: pw, plotHeight: ph, style: style)
             case .path(let p): return p.linePanel.layout(plotWidth: pw, plotHeight: ph, style: style)
             case .histogram(let p): return p.layout(plotWidth: pw, plotHeight: ph, style: style)
             case .heatmap(let p): return p.layout(plotWidth: pw, plotHeight: ph, style: style)
-            case .empty: return PanelLayout(margins: Margins(), minCellWidth: 0, render: { _, _, _ in })
+            case .empty: return PanelLayout(margins: Margins(), minCellWidth: 0, render: { _, _, _, _ in })
             }
         }
         // Left/right margins are shared within a column, top/bottom within a row, so that plot
@@ -140,32 +199,16 @@ public struct Figure: Sendable {
         }
         let colW = (0..<columns).map { colLeft[$0] + pw + colRight[$0] }
         let rowH = (0..<rows).map { rowTop[$0] + ph + rowBottom[$0] }
-        let outer = 8.0
+        let outer = Figure.outer
         let titleH = (title?.isEmpty == false) ? style.figureTitleSize + 14 : 0
         let gridW = colW.reduce(0, +)
         var width = 2 * outer + gridW
-        if let title, !title.isEmpty {
+        if let title, !title.isEmpty, size == nil {
             width = max(width, estimatedTextWidth(title, size: style.figureTitleSize) + 2 * outer + 20)
         }
         let height = 2 * outer + titleH + rowH.reduce(0, +)
-
-        var b = SVGBuilder(fontFamily: style.fontFamily)
-        if let title, !title.isEmpty {
-            b.text(title, x: width / 2, y: outer + style.figureTitleSize + 2, size: style.figureTitleSize,
-                   anchor: .middle, weight: "bold", fill: style.foreground.hex, cls: "figure-title")
-        }
-        let prefix = sanitizedPrefix
-        let x0 = (width - gridW) / 2
-        for (i, layout) in layouts.enumerated() {
-            let r = i / columns, c = i % columns
-            let plot = Rect(x: x0 + colW[..<c].reduce(0, +) + colLeft[c],
-                            y: outer + titleH + rowH[..<r].reduce(0, +) + rowTop[r], width: pw, height: ph)
-            if case .empty = panels[i] { continue }
-            b.open("g", [("class", "panel"), ("id", "\(prefix)-panel-\(i)")])
-            layout.render(&b, plot, "\(prefix)-\(i)")
-            b.close("g")
-        }
-        return b.document(width: width, height: height, background: style.background?.hex, title: title)
+        return Arrangement(layouts: layouts, columnLeft: colLeft, columnWidths: colW, rowTop: rowTop, rowHeights: rowH,
+                           gridWidth: gridW, titleHeight: titleH, width: width, height: height)
     }
 
     private var sanitizedPrefix: String {
@@ -186,8 +229,9 @@ struct Margins {
 struct PanelLayout {
     var margins: Margins
     var minCellWidth: Double
-    /// (builder, plot area, unique id stem)
-    var render: (inout SVGBuilder, Rect, String) -> Void
+    /// (builder, plot area, unique id stem, the row's top margin: titles start there, so that
+    /// the titles of one row line up whatever notes each panel has)
+    var render: (inout SVGBuilder, Rect, String, Double) -> Void
 }
 
 /// Title, notes, axes and ticks around an x/y plot area. Shared by line, path, histogram and
@@ -203,11 +247,15 @@ struct XYFrame {
     var yTicks: AxisTicks
     var style: FigureStyle
     var drawGrid: Bool
+    /// The title, wrapped to the panel width (bold text is about 10 % wider).
+    var titleLines: [String]
 
     init(title: String, notes: [String], xAxis: Axis, yAxis: Axis, xRange: (Double, Double),
          yRange: (Double, Double), plotWidth: Double, plotHeight: Double, style: FigureStyle, drawGrid: Bool = true) {
         self.title = title
-        self.notes = notes
+        titleLines = title.isEmpty ? [] : wrapText(title, width: (plotWidth + 40) / 1.1, size: style.titleSize)
+        // Notes wider than the panel wrap onto more lines (a note never widens the grid).
+        self.notes = notes.flatMap { wrapText($0, width: plotWidth + 40, size: style.tickSize) }
         self.xAxis = xAxis
         self.yAxis = yAxis
         self.xRange = (xRange.0, xRange.1)
@@ -222,6 +270,16 @@ struct XYFrame {
             target -= 1
             xt = AxisTicks.make(axis: xAxis, lo: xRange.0, hi: xRange.1, target: target)
         }
+        // Explicit ticks are not thinned: their labels are (every k-th kept).
+        var k = 2
+        while xAxis.ticks != nil && k < 20 && XYFrame.overlaps(ticks: xt, map: xmap, size: style.tickSize) {
+            xt = AxisTicks.make(axis: xAxis, lo: xRange.0, hi: xRange.1, target: target).labellingEvery(k)
+            k += 1
+        }
+        // Still too dense at the fewest ticks (a very narrow panel): label the first and last only.
+        if XYFrame.overlaps(ticks: xt, map: xmap, size: style.tickSize) && xt.labels.count > 2 {
+            xt = xt.labellingEvery(xt.labels.count - 1)
+        }
         xTicks = xt
         var ytarget = max(2, Int(plotHeight / 42))
         var yt = AxisTicks.make(axis: yAxis, lo: yRange.0, hi: yRange.1, target: ytarget)
@@ -230,12 +288,17 @@ struct XYFrame {
             ytarget -= 1
             yt = AxisTicks.make(axis: yAxis, lo: yRange.0, hi: yRange.1, target: ytarget)
         }
+        k = 2
+        while yAxis.ticks != nil && k < 20 && XYFrame.tooDense(ticks: yt, map: ymap, size: style.tickSize) {
+            yt = AxisTicks.make(axis: yAxis, lo: yRange.0, hi: yRange.1, target: ytarget).labellingEvery(k)
+            k += 1
+        }
         yTicks = yt
     }
 
     static func overlaps(ticks: AxisTicks, map: ScaleMap, size: Double) -> Bool {
         var prevRight = -Double.infinity
-        for (v, label) in zip(ticks.major, ticks.labels) {
+        for (v, label) in zip(ticks.major, ticks.labels) where !label.isEmpty {
             guard let p = map.pixel(v) else { continue }
             let w = estimatedTextWidth(label, size: size)
             if p - w / 2 < prevRight + 6 { return true }
@@ -245,14 +308,14 @@ struct XYFrame {
     }
 
     static func tooDense(ticks: AxisTicks, map: ScaleMap, size: Double) -> Bool {
-        let ps = ticks.major.compactMap { map.pixel($0) }.sorted()
+        let ps = zip(ticks.major, ticks.labels).filter { !$0.1.isEmpty }.compactMap { map.pixel($0.0) }.sorted()
         for i in 1..<max(1, ps.count) where ps[i] - ps[i - 1] < size * 1.6 { return true }
         return false
     }
 
     var titleBlockHeight: Double {
         var h = 6.0
-        if !title.isEmpty { h += style.titleSize + 5 }
+        if !titleLines.isEmpty { h += Double(titleLines.count) * (style.titleSize + 3) + 2 }
         h += Double(notes.count) * (style.tickSize + 4)
         return h + 4
     }
@@ -275,7 +338,7 @@ struct XYFrame {
 
     /// Width needed so that the title and notes fit.
     var minCellWidth: Double {
-        let t = estimatedTextWidth(title, size: style.titleSize) + 16
+        let t = (titleLines.map { 1.1 * estimatedTextWidth($0, size: style.titleSize) }.max() ?? 0) + 16
         let n = notes.map { estimatedTextWidth($0, size: style.tickSize) + 16 }.max() ?? 0
         return max(t, n)
     }
@@ -322,12 +385,12 @@ struct XYFrame {
         for (v, label) in zip(xTicks.major, xTicks.labels) {
             guard let p = xm.pixel(v) else { continue }
             b.line(p, plot.maxY, p, plot.maxY + 5, stroke: fg, width: 1)
-            b.text(label, x: p, y: plot.maxY + 5 + ts + 1, size: ts, anchor: .middle, fill: fg, cls: "tick-label")
+            if !label.isEmpty { b.text(label, x: p, y: plot.maxY + 5 + ts + 1, size: ts, anchor: .middle, fill: fg, cls: "tick-label") }
         }
         for (v, label) in zip(yTicks.major, yTicks.labels) {
             guard let p = ym.pixel(v) else { continue }
             b.line(plot.x - 5, p, plot.x, p, stroke: fg, width: 1)
-            b.text(label, x: plot.x - 8, y: p + ts * 0.35, size: ts, anchor: .end, fill: fg, cls: "tick-label")
+            if !label.isEmpty { b.text(label, x: plot.x - 8, y: p + ts * 0.35, size: ts, anchor: .end, fill: fg, cls: "tick-label") }
         }
         if !xAxis.label.isEmpty {
             b.text(xAxis.label, x: plot.x + plot.width / 2, y: plot.maxY + 5 + ts + 6 + style.labelSize,
@@ -340,12 +403,13 @@ struct XYFrame {
         }
         b.close("g")
         var y = plot.y - ownTop + 6
-        if !title.isEmpty {
+        for line in titleLines {
             y += style.titleSize
-            b.text(title, x: plot.x + plot.width / 2, y: y, size: style.titleSize, anchor: .middle,
+            b.text(line, x: plot.x + plot.width / 2, y: y, size: style.titleSize, anchor: .middle,
                    weight: "bold", fill: fg, cls: "panel-title")
-            y += 5
+            y += 3
         }
+        if !titleLines.isEmpty { y += 2 }
         for note in notes {
             y += ts
             b.text(note, x: plot.x + plot.width / 2, y: y, size: ts, anchor: .middle, fill: "#555555",
@@ -361,6 +425,40 @@ struct XYFrame {
     }
 }
 
+/// `text` broken at spaces into lines of at most `width` px (estimated) at font size `size`;
+/// a line breaks preferably after a " · " or ", " separator. A word wider than `width` stays whole.
+func wrapText(_ text: String, width: Double, size: Double) -> [String] {
+    guard estimatedTextWidth(text, size: size) > width else { return [text] }
+    let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    var lines: [String] = []
+    var current: [String] = []
+    var i = 0
+    while i < words.count {
+        let candidate = (current + [words[i]]).joined(separator: " ")
+        if current.isEmpty || estimatedTextWidth(candidate, size: size) <= width {
+            current.append(words[i])
+            i += 1
+            continue
+        }
+        // Break after the last separator of the line if there is one in its second half.
+        var cut = current.count
+        for j in stride(from: current.count - 1, through: max(1, current.count / 2), by: -1)
+            where current[j - 1].hasSuffix(",") || current[j - 1] == "·" || current[j - 1] == ";" {
+            cut = j
+            break
+        }
+        var line = Array(current[..<cut])
+        if line.last == "·" { line.removeLast() }
+        lines.append(line.joined(separator: " "))
+        current = Array(current[cut...])
+    }
+    if !current.isEmpty {
+        if current.first == "·" { current.removeFirst() }
+        lines.append(current.joined(separator: " "))
+    }
+    return lines.map { $0.hasPrefix("· ") ? String($0.dropFirst(2)) : $0 }
+}
+
 /// Clamps a pixel coordinate to a sane window so absurd data never produce absurd numbers.
 @inline(__always) func clampPixel(_ v: Double) -> Double { min(1e6, max(-1e6, v)) }
 
@@ -368,8 +466,11 @@ struct XYFrame {
 
 /// Where a legend goes relative to the plot area.
 public enum LegendPlacement: String, Hashable, Sendable {
-    /// Inside the plot area, in the corner that covers the fewest data points.
+    /// Inside the plot area, in the corner that covers the fewest data points; outside, to
+    /// the right, when every corner covers data.
     case auto
+    /// Inside the plot area, in the corner that covers the fewest data points, always.
+    case inside
     /// Inside the plot area, in the named corner.
     case topLeft, topRight, bottomLeft, bottomRight
     /// Outside the plot area, to its right.
@@ -383,9 +484,15 @@ struct LegendEntry {
     enum Swatch {
         case line(color: String, width: Double, dash: String?, marker: MarkerShape?, band: Bool, bandOpacity: Double)
         case patch(color: String, opacity: Double)
+        /// Diagonal hatching (cells marked, e.g. diverged).
+        case hatch
+        /// Nothing (the continuation of a wrapped label).
+        case none
     }
     var label: String
     var swatch: Swatch
+    /// Alone on its row (the continuation of a wrapped label).
+    var ownRow = false
 }
 
 struct Legend {
@@ -395,7 +502,7 @@ struct Legend {
     var swatchWidth: Double { 24 }
     var size: (width: Double, height: Double) {
         let w = entries.map { estimatedTextWidth($0.label, size: style.tickSize) }.max() ?? 0
-        return (8 + swatchWidth + 6 + w + 8, 6 + Double(entries.count) * rowHeight + 2)
+        return (8 + swatchWidth + 6 + w + 12, 6 + Double(entries.count) * rowHeight + 2)
     }
 
     /// The legend box for a fixed placement (for `.auto`, the top-right corner).
@@ -429,9 +536,9 @@ struct Legend {
     /// Resolves `.auto` to a corner, or to `.outsideRight` when every corner covers more than
     /// `tolerance` data points.
     func resolve(_ placement: LegendPlacement, plot: Rect, points: [(Double, Double)], tolerance: Int = 3) -> LegendPlacement {
-        guard placement == .auto, !entries.isEmpty else { return placement }
+        guard placement == .auto || placement == .inside, !entries.isEmpty else { return placement }
         let (p, n) = bestCorner(in: plot, points: points)
-        return n > tolerance ? .outsideRight : p
+        return n > tolerance && placement == .auto ? .outsideRight : p
     }
 
     func draw(_ b: inout SVGBuilder, at r: Rect) {
@@ -459,7 +566,27 @@ struct Legend {
         case let .patch(color, opacity):
             b.rect(Rect(x: sx + 3, y: cy - 5, width: swatchWidth - 6, height: 10), fill: color, stroke: "#555555",
                    strokeWidth: 0.6, opacity: opacity)
+        case .none:
+            break
+        case .hatch:
+            let r = Rect(x: sx + 3, y: cy - 5, width: swatchWidth - 6, height: 10)
+            b.rect(r, fill: "#ffffff", stroke: "#555555", strokeWidth: 0.6)
+            for k in 0..<4 {
+                let x = r.x + Double(k) * 5
+                b.line(x, r.maxY, min(x + 10, r.maxX), r.maxY - (min(x + 10, r.maxX) - x), stroke: "#111111", width: 1.2)
+            }
         }
+    }
+
+    /// Defines `id` as a pattern of dark diagonal lines on a transparent ground (drawn over a
+    /// cell's colour, which stays visible between the lines).
+    static func defineHatch(_ b: inout SVGBuilder, id: String) {
+        b.open("defs")
+        b.open("pattern", [("id", id), ("patternUnits", "userSpaceOnUse"), ("width", "6"), ("height", "6"),
+                           ("patternTransform", "rotate(45)")])
+        b.element("rect", [("x", "0"), ("y", "0"), ("width", "2"), ("height", "6"), ("fill", "#111111"), ("fill-opacity", "0.75")])
+        b.close("pattern")
+        b.close("defs")
     }
 }
 

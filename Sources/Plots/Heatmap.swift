@@ -38,6 +38,9 @@ public enum NonFiniteStyle: Hashable, Sendable {
     case saturate
     /// Every non-finite cell takes this colour (an "explosion" colour).
     case color(RGBColor)
+    /// NaN cells take `nan`; +∞ cells take `positiveInfinity`, or the top colour of the map
+    /// when nil (saturated); −∞ cells the bottom colour. Each kind is counted in the legend.
+    case distinct(nan: RGBColor, positiveInfinity: RGBColor?)
 }
 
 /// A heatmap of `values[row][col]`: columns are placed at `x[col]` (rightward), rows at
@@ -82,6 +85,10 @@ public struct HeatmapPanel: Sendable {
     public var nonFinite: NonFiniteStyle
     /// Write each cell's value in it (when cells are large enough).
     public var annotateCells: Bool
+    /// Cells to hatch (`marked[row][col]`), e.g. those whose best run diverged; nil for none.
+    public var marked: [[Bool]]?
+    /// What a hatched cell means, for the legend ("diverged" → "3 diverged").
+    public var markLabel: String
 
     /// Creates a heatmap panel.
     public init(title: String = "", subtitle: String? = nil, x: [Double], y: [Double], values: [[Double]],
@@ -102,6 +109,8 @@ public struct HeatmapPanel: Sendable {
         self.overlays = overlays
         self.nonFinite = nonFinite
         self.annotateCells = annotateCells
+        self.marked = nil
+        self.markLabel = "marked"
     }
 
     /// Renders this panel alone as an SVG document.
@@ -115,6 +124,25 @@ public struct HeatmapPanel: Sendable {
         for r in 0..<y.count where r < values.count {
             for c in 0..<min(x.count, values[r].count) where !values[r][c].isFinite { n += 1 }
         }
+        return n
+    }
+
+    /// Numbers of NaN, +∞ and −∞ cells (within the x × y grid).
+    public var nonFiniteCounts: (nan: Int, positiveInfinity: Int, negativeInfinity: Int) {
+        var c = (nan: 0, positiveInfinity: 0, negativeInfinity: 0)
+        for r in 0..<y.count where r < values.count {
+            for v in values[r].prefix(x.count) where !v.isFinite {
+                if v.isNaN { c.nan += 1 } else if v > 0 { c.positiveInfinity += 1 } else { c.negativeInfinity += 1 }
+            }
+        }
+        return c
+    }
+
+    /// Number of hatched cells (within the x × y grid).
+    public var markedCount: Int {
+        guard let marked else { return 0 }
+        var n = 0
+        for r in 0..<min(y.count, marked.count) { n += marked[r].prefix(x.count).filter { $0 }.count }
         return n
     }
 
@@ -140,7 +168,15 @@ public struct HeatmapPanel: Sendable {
     /// The fill colour of one value under this panel's map, range and non-finite style.
     public func cellColor(_ v: Double) -> RGBColor {
         let (a, b) = colorRange
-        if !v.isFinite, case .color(let c) = nonFinite { return c }
+        if !v.isFinite {
+            switch nonFinite {
+            case .color(let c): return c
+            case .distinct(let nan, let positive):
+                if v.isNaN { return nan }
+                if v > 0, let positive { return positive }
+            case .saturate: break
+            }
+        }
         return colorMap.color(for: v, vmin: a, vmax: b)
     }
 
@@ -155,26 +191,39 @@ public struct HeatmapPanel: Sendable {
         return e
     }
 
+    /// An axis with ticks at the cell centres (labels with the fewest significant digits
+    /// that tell neighbours apart), or nice ticks when there are more than 15 cells.
+    static func centredAxis(_ label: String, _ centres: [Double]) -> Axis {
+        var axis = Axis(label: label, grid: false)
+        guard centres.count <= 15, centres.allSatisfy(\.isFinite) else { return axis }
+        var labels: [String] = []
+        for digits in 1...6 {
+            labels = centres.map { NumberFormat.compact($0, significantDigits: digits) }
+            if Set(labels).count == centres.count { break }
+        }
+        axis.ticks = centres
+        axis.tickLabels = labels
+        return axis
+    }
+
     var legendEntries: [LegendEntry] {
         var out: [LegendEntry] = []
         for o in overlays where !o.label.isEmpty {
             out.append(LegendEntry(label: o.label, swatch: .line(color: o.color.hex, width: o.width, dash: dashString(o.dash),
                                                                  marker: o.marker, band: false, bandOpacity: 0)))
         }
-        let n = nonFiniteCount
-        if n > 0 {
-            let how: String
-            let swatch: RGBColor
-            switch nonFinite {
-            case .saturate:
-                how = "+inf/nan shown as top colour"
-                swatch = colorMap.color(at: 1)
-            case .color(let c):
-                how = "shown in \(c.hex)"
-                swatch = c
-            }
-            out.append(LegendEntry(label: "\(n) non-finite cell\(n == 1 ? "" : "s") (\(how))",
-                                   swatch: .patch(color: swatch.hex, opacity: 1)))
+        // Each kind of non-finite cell is counted on its own, with the colour it is drawn in.
+        let counts = nonFiniteCounts
+        for (n, name, value) in [(counts.nan, "NaN", Double.nan), (counts.positiveInfinity, "+∞", Double.infinity),
+                                 (counts.negativeInfinity, "−∞", -Double.infinity)] where n > 0 {
+            let color = cellColor(value)
+            var how = ""
+            if case .saturate = nonFinite { how = value.isNaN || value > 0 ? " (top colour)" : " (bottom colour)" }
+            if case .distinct(_, nil) = nonFinite, !value.isNaN { how = value > 0 ? " (top colour)" : " (bottom colour)" }
+            out.append(LegendEntry(label: "\(n) \(name)\(how)", swatch: .patch(color: color.hex, opacity: 1)))
+        }
+        if markedCount > 0 {
+            out.append(LegendEntry(label: "\(markedCount) \(markLabel)", swatch: .hatch))
         }
         if missingCount > 0 {
             out.append(LegendEntry(label: "\(missingCount) missing cell\(missingCount == 1 ? "" : "s")",
@@ -185,7 +234,7 @@ public struct HeatmapPanel: Sendable {
 
     func layout(plotWidth: Double, plotHeight: Double, style: FigureStyle) -> PanelLayout {
         let xe = HeatmapPanel.edges(x), ye = HeatmapPanel.edges(y)
-        let xAxis = Axis(label: xLabel, grid: false), yAxis = Axis(label: yLabel, grid: false)
+        let xAxis = HeatmapPanel.centredAxis(xLabel, x), yAxis = HeatmapPanel.centredAxis(yLabel, y)
         let xr = (xe.min()!, xe.max()!), yr = (ye.min()!, ye.max()!)
         var notes: [String] = []
         if let subtitle, !subtitle.isEmpty { notes.append(subtitle) }
@@ -195,7 +244,7 @@ public struct HeatmapPanel: Sendable {
                             plotWidth: plotWidth, plotHeight: plotHeight, style: style, drawGrid: false)
         let (vlo, vhi) = colorRange
         let cbTicks = Ticks.linear(min: vlo, max: vhi, targetCount: max(2, Int(plotHeight / 40)))
-        let cbLabels = cbTicks.map { NumberFormat.compact($0, significantDigits: 6) }
+        let cbLabels = TickLabels.labels(cbTicks, scale: .linear)
         let cbLabelW = cbLabels.map { estimatedTextWidth($0, size: style.tickSize) }.max() ?? 0
         let cbGap = 14.0, cbWidth = 14.0
         var margins = frame.margins
@@ -207,9 +256,16 @@ public struct HeatmapPanel: Sendable {
         let availW = plotWidth + margins.right
         var rows: [[(LegendEntry, Double)]] = []
         var rowW = 0.0
+        // A label wider than the panel wraps: its further lines are rows of their own, without a swatch.
+        var wrapped: [LegendEntry] = []
         for e in entries {
+            let lines = wrapText(e.label, width: max(60, availW - legend.swatchWidth - 22), size: style.tickSize)
+            wrapped.append(LegendEntry(label: lines[0], swatch: e.swatch))
+            for line in lines.dropFirst() { wrapped.append(LegendEntry(label: line, swatch: .none, ownRow: true)) }
+        }
+        for e in wrapped {
             let w = legend.swatchWidth + 6 + estimatedTextWidth(e.label, size: style.tickSize) + 16
-            if rows.isEmpty || rowW + w > availW {
+            if rows.isEmpty || rowW + w > availW || e.ownRow || rows[rows.count - 1].last?.0.ownRow == true {
                 rows.append([])
                 rowW = 0
             }
@@ -218,12 +274,12 @@ public struct HeatmapPanel: Sendable {
         }
         let legendTop = margins.bottom
         if !rows.isEmpty { margins.bottom += 4 + Double(rows.count) * legend.rowHeight }
-        let ownTop = margins.top
         let panel = self
-        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id in
+        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id, rowTop in
             let (xm, ym) = frame.maps(plot)
             let clip = frame.defineClip(&b, plot, id: id + "-clip")
             b.open("g", [("class", "cells"), ("shape-rendering", "crispEdges")])
+            var labels: [(Double, Rect, RGBColor, Bool)] = []   // drawn last, over any hatching
             for r in 0..<panel.y.count {
                 let row = r < panel.values.count ? panel.values[r] : []
                 let ya = ym.pixel(ye[r]) ?? plot.maxY, yb = ym.pixel(ye[r + 1]) ?? plot.y
@@ -236,9 +292,8 @@ public struct HeatmapPanel: Sendable {
                         b.rect(rect, fill: col.hex, cls: v.isFinite ? "cell" : "cell nonfinite",
                                extra: [("data-value", NumberFormat.compact(v, significantDigits: 6))])
                         if panel.annotateCells && rect.width >= 26 && rect.height >= style.tickSize + 2 {
-                            b.text(NumberFormat.compact(v, significantDigits: 2), x: rect.x + rect.width / 2,
-                                   y: rect.y + rect.height / 2 + style.tickSize * 0.33, size: min(style.tickSize, rect.height * 0.6),
-                                   anchor: .middle, fill: col.luminance > 0.55 ? "#111111" : "#ffffff", cls: "cell-label")
+                            let hatched = panel.marked.map { r < $0.count && c < $0[r].count && $0[r][c] } ?? false
+                            labels.append((v, rect, col, hatched))
                         }
                     } else {
                         b.rect(rect, fill: "#dddddd", cls: "cell missing")
@@ -246,6 +301,32 @@ public struct HeatmapPanel: Sendable {
                 }
             }
             b.close("g")
+            if let marked = panel.marked, panel.markedCount > 0 {
+                let pattern = id + "-hatch"
+                Legend.defineHatch(&b, id: pattern)
+                b.open("g", [("class", "marked")])
+                for r in 0..<min(panel.y.count, marked.count) {
+                    let ya = ym.pixel(ye[r]) ?? plot.maxY, yb = ym.pixel(ye[r + 1]) ?? plot.y
+                    for c in 0..<min(panel.x.count, marked[r].count) where marked[r][c] {
+                        let xa = xm.pixel(xe[c]) ?? plot.x, xb = xm.pixel(xe[c + 1]) ?? plot.maxX
+                        b.rect(Rect(x: min(xa, xb), y: min(ya, yb), width: abs(xb - xa), height: abs(yb - ya)),
+                               fill: "url(#\(pattern))", cls: "cell-hatch")
+                    }
+                }
+                b.close("g")
+            }
+            for (v, rect, col, hatched) in labels {
+                let text = NumberFormat.compact(v, significantDigits: 2)
+                let size = min(style.tickSize, rect.height * 0.6)
+                if hatched {
+                    // A patch of the cell's colour behind the value keeps it legible over the hatching.
+                    let w = estimatedTextWidth(text, size: size) + 6
+                    b.rect(Rect(x: rect.x + (rect.width - w) / 2, y: rect.y + (rect.height - size * 1.3) / 2, width: w, height: size * 1.3),
+                           fill: col.hex, cls: "cell-label-ground")
+                }
+                b.text(text, x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 + style.tickSize * 0.33, size: size,
+                       anchor: .middle, fill: col.luminance > 0.55 ? "#111111" : "#ffffff", cls: "cell-label")
+            }
             b.open("g", [("class", "overlays"), ("clip-path", clip)])
             for o in panel.overlays {
                 var segments: [[(Double, Double)]] = []
@@ -267,7 +348,7 @@ public struct HeatmapPanel: Sendable {
                 if let m = o.marker { for s in segments { for p in s { drawMarker(&b, m, x: p.0, y: p.1, color: o.color.hex, size: 3) } } }
             }
             b.close("g")
-            frame.drawFrame(&b, plot, ownTop: ownTop)
+            frame.drawFrame(&b, plot, ownTop: rowTop)
             if panel.x.isEmpty || panel.y.isEmpty {
                 XYFrame.centerNote(&b, plot, "no data", style: style)
             } else if panel.nonFiniteCount == panel.x.count * panel.y.count {
@@ -300,12 +381,16 @@ public struct HeatmapPanel: Sendable {
             if !rows.isEmpty {
                 b.open("g", [("class", "legend")])
                 var yy = plot.maxY + legendTop + 2
+                var previousX = plot.x
                 for row in rows {
                     let total = row.reduce(0) { $0 + $1.1 }
                     var xx = plot.x + max(0, (plot.width - total) / 2)
                     if xx + total > plot.maxX + margins.right { xx = plot.x - 10 }
+                    // A wrapped label's further lines start under its first line.
+                    if row.first?.0.ownRow == true { xx = previousX }
                     let cy = yy + legend.rowHeight / 2
                     for (e, w) in row {
+                        previousX = xx
                         legend.drawSwatch(&b, e.swatch, x: xx, cy: cy)
                         b.text(e.label, x: xx + legend.swatchWidth + 6, y: cy + style.tickSize * 0.35, size: style.tickSize,
                                fill: style.foreground.hex, cls: "legend-label")

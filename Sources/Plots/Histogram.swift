@@ -290,10 +290,9 @@ public struct HistogramPanel: Sendable {
         let placement = legend.resolve(self.legend, plot: origin, points: occupied)
         var margins = frame.margins
         if placement == .outsideRight && !entries.isEmpty { margins.right = max(margins.right, 18 + legend.size.width) }
-        let ownTop = margins.top
         let panel = self
         let allNonFinite = !samples.isEmpty && h.nonFiniteCount == samples.count
-        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id in
+        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id, rowTop in
             let (xm, ym) = frame.maps(plot)
             frame.drawGridLines(&b, plot)
             let clip = frame.defineClip(&b, plot, id: id + "-clip")
@@ -324,7 +323,7 @@ public struct HistogramPanel: Sendable {
                 b.element("path", attrs)
             }
             b.close("g")
-            frame.drawFrame(&b, plot, ownTop: ownTop)
+            frame.drawFrame(&b, plot, ownTop: rowTop)
             if allNonFinite {
                 XYFrame.centerNote(&b, plot, "all values non-finite (explosion)", style: style)
             } else if h.includedCount == 0 {

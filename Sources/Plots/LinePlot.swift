@@ -155,23 +155,33 @@ public struct LinePanel: Sendable {
         }
         for h in horizontalLines { ys.append(h.value) }
         for v in verticalLines { xs.append(v.value) }
-        let frame = XYFrame(title: title, notes: notes, xAxis: xAxis, yAxis: yAxis,
-                            xRange: resolveRange(axis: xAxis, data: xs), yRange: resolveRange(axis: yAxis, data: ys),
+        let xRange = resolveRange(axis: xAxis, data: xs)
+        var yRange = resolveRange(axis: yAxis, data: ys)
+        var frame = XYFrame(title: title, notes: notes, xAxis: xAxis, yAxis: yAxis, xRange: xRange, yRange: yRange,
                             plotWidth: plotWidth, plotHeight: plotHeight, style: style)
         // Geometry in coordinates of a plot area at the origin; translated when rendering.
         let origin = Rect(x: 0, y: 0, width: plotWidth, height: plotHeight)
-        let geometry = self.geometry(frame: frame, plot: origin)
-        var margins = frame.margins
+        var geometry = self.geometry(frame: frame, plot: origin)
         let legend = Legend(entries: legendEntries, style: style)
+        if self.legend == .inside && !legend.entries.isEmpty && yAxis.max == nil
+            && legend.bestCorner(in: origin, points: geometry.occupied).1 > 3 {
+            // Every corner covers data: raise the top of the y range so that the legend sits
+            // above the data, inside the panel.
+            let share = min(0.5, (legend.size.height + 10) / plotHeight)
+            yRange.hi += (yRange.hi - yRange.lo) * share / (1 - share)
+            frame = XYFrame(title: title, notes: notes, xAxis: xAxis, yAxis: yAxis, xRange: xRange, yRange: yRange,
+                            plotWidth: plotWidth, plotHeight: plotHeight, style: style)
+            geometry = self.geometry(frame: frame, plot: origin)
+        }
+        var margins = frame.margins
         let placement = legend.resolve(self.legend, plot: origin, points: geometry.occupied)
         if placement == .outsideRight && !legend.entries.isEmpty {
             margins.right = max(margins.right, 12 + legend.size.width + 6)
         }
-        let ownTop = margins.top
         let panel = self
-        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id in
+        return PanelLayout(margins: margins, minCellWidth: frame.minCellWidth) { b, plot, id, rowTop in
             panel.render(&b, plot: plot, frame: frame, geometry: geometry, legend: legend, placement: placement,
-                         ownTop: ownTop, id: id)
+                         ownTop: rowTop, id: id)
         }
     }
 

@@ -105,7 +105,8 @@ struct SVGBuilder {
         if let weight { a.append(("font-weight", weight)) }
         if italic { a.append(("font-style", "italic")) }
         if let rotate { a.append(("transform", "rotate(\(Self.f(rotate)) \(Self.f(x)) \(Self.f(y)))")) }
-        element("text", a, text: s)
+        // Labels are math text: `h_L`, `L^{-β}` become tspans (see `MathText`).
+        body += "<text" + Self.attributes(a) + ">" + MathText.svg(s, size: size) + "</text>\n"
     }
 
     /// A path through polyline segments (each becomes one `M … L …` subpath).
@@ -129,7 +130,7 @@ struct SVGBuilder {
         s += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(Self.f(width))\" "
         s += "height=\"\(Self.f(height))\" viewBox=\"0 0 \(Self.f(width)) \(Self.f(height))\" "
         s += "font-family=\"\(xmlEscape(fontFamily))\">\n"
-        if let title { s += "<title>" + xmlEscape(title) + "</title>\n" }
+        if let title { s += "<title>" + xmlEscape(MathText.plain(title)) + "</title>\n" }
         if let background {
             s += "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(Self.f(width))\" height=\"\(Self.f(height))\" fill=\"\(background)\"/>\n"
         }
@@ -139,9 +140,14 @@ struct SVGBuilder {
     }
 }
 
-/// Estimated rendered width of `text` in a generic sans-serif font (no font metrics are
-/// available when writing plain SVG, so layout uses an average advance per character).
+/// Estimated rendered width of a label (math text: scripts smaller) in a generic sans-serif font.
 func estimatedTextWidth(_ text: String, size: Double) -> Double {
+    MathText.estimatedWidth(text, size: size)
+}
+
+/// Estimated rendered width of plain `text` in a generic sans-serif font (no font metrics are
+/// available when writing plain SVG, so layout uses an average advance per character).
+func plainTextWidth(_ text: String, size: Double) -> Double {
     var w = 0.0
     for ch in text {
         switch ch {
@@ -151,6 +157,9 @@ func estimatedTextWidth(_ text: String, size: Double) -> Double {
             w += 0.86
         case "A"..."Z", "≥", "≤", "±":
             w += 0.66
+        case "0"..."9", "−", "+", "=", "×", "<", ">":
+            // DejaVu Sans, the first font named, sets digits and operators at ≈ 0.64 em.
+            w += 0.62
         default:
             w += 0.56
         }

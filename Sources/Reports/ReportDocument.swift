@@ -11,6 +11,8 @@ public struct ReportContext: Sendable {
     public var toolVersion = ToolVersion.current
     public var cores = ProcessInfo.processInfo.activeProcessorCount
     public var totalSeconds: Double
+    /// The size and font size of the figures (`--size`, `--font-size`); empty for their defaults.
+    public var figureOptions = FigureOptions()
     public init(size: ReproductionSize, totalSeconds: Double) {
         self.size = size
         self.totalSeconds = totalSeconds
@@ -30,7 +32,7 @@ public enum ReportDocument {
         var svgs: [String: String] = [:]
         for outcome in outcomes {
             for (name, figure) in outcome.figures {
-                let svg = figure.svg()
+                let svg = figure.applying(context.figureOptions).svg()
                 svgs[name] = svg
                 try AtomicFile.write(svg, to: figures + "/\(name).svg")
             }

@@ -73,8 +73,10 @@ enum StageClaims {
 
     /// Figure 9: the best-over-lr test accuracy of the stable corner (β = 1/2, H = 1/2) reaches
     /// the band, that of the explosion corner (smallest β, largest H) is at chance (1/10)
-    /// within 4 binomial standard errors of the test set. A run whose accuracy is not a
-    /// number (it diverged) counts as chance.
+    /// within 4 binomial standard errors of the test set. A run that diverged counts with the
+    /// table's `test_accuracy`, the reference code's accuracy for its NaN outputs (class 0
+    /// predicted everywhere: the share of the test set labelled 0, ≈ chance); a table without
+    /// a number there (written before that column's meaning changed) counts it as chance.
     static func trainingClaims(_ stage: ReproductionStage, header: [String], rows: [[String]], size: ReproductionSize,
                                numbers: inout [String]) -> [Claim] {
         let column = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -122,7 +124,7 @@ enum StageClaims {
             let se = standardError(corner.accuracy)
             claims.append(Claim(id: explosionID, figure: figure,
                                 statement: "the explosion region (β = \(NumberFormat.text(beta)), H = \(NumberFormat.text(hurst))) stays at chance (0.1)",
-                                statistic: "best test accuracy over lr at the corner (diverged runs count as chance)",
+                                statistic: "best test accuracy over lr at the corner (diverged runs count with the accuracy of NaN outputs, class 0 predicted)",
                                 measured: corner.accuracy,
                                 interval: ConfidenceInterval(lower: corner.accuracy - 3.29 * se, upper: corner.accuracy + 3.29 * se, level: 0.999),
                                 criterion: .within(0.1, tolerance: tolerance), n: testCount,

@@ -9,7 +9,9 @@ struct Collect: ParsableCommand {
         discussion: """
         Columns: cell_id, the configuration, the metrics. simulate sweeps: one row per (cell, model, β, input) \
         with the columns of `resnet-scaling simulate`; train sweeps: one row per cell (final and best test \
-        accuracy, losses, divergence, regularity of V before and after training). Failed cells are listed on \
+        accuracy, losses, divergence, regularity of V before and after training). A run that diverged has as \
+        test_accuracy the reference code's accuracy for it (its outputs are NaN; argmax predicts class 0 for every \
+        image: the share of the test set labelled 0), and its last finite accuracy in last_finite_test_accuracy. Failed cells are listed on \
         standard error. The last line on standard output is `N done, M failed, K missing`, counted against \
         the cells the sweep stored in DIR/sweep.json, followed by `, U unreadable` when some cells/<id>.json \
         cannot be read (each is named on standard error; the next sweep runs those cells again). \

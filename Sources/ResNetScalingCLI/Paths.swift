@@ -28,6 +28,8 @@ struct Paths: ParsableCommand {
 
     @OptionGroup var resources: MemoryOption
 
+    @OptionGroup var figureArguments: FigureArguments
+
     func run() throws {
         let spec = try RunSettings.parse(FBMPaths.settings, settings)
         try resources.check(spec.estimatedBytes, subject: "paths",
@@ -36,7 +38,7 @@ struct Paths: ParsableCommand {
         try outputs.file("--out", out)
         try outputs.file("--csv", csv)
         let paths = try spec.sample()
-        var files: [(flag: String, text: String)] = [("--out", PathFigures.fbmFigure(hursts: spec.hursts, paths: paths, length: spec.length).svg())]
+        var files: [(flag: String, text: String)] = [("--out", PathFigures.fbmFigure(hursts: spec.hursts, paths: paths, length: spec.length).applying(figureArguments.options).svg())]
         if csv != nil { files.append(("--csv", spec.csv(paths))) }
         try outputs.writeAll(files)
     }

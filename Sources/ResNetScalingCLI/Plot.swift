@@ -29,6 +29,8 @@ struct Plot: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Draw the theory where a formula applies (curves, histograms, phase).")
     var theory = true
 
+    @OptionGroup var figureArguments: FigureArguments
+
     static func kind(_ text: String) throws -> SweepFigureKind {
         guard let k = SweepFigureKind(rawValue: text.lowercased()) else { throw ValidationError("accepted: \(SweepFigureKind.accepted)") }
         return k
@@ -77,7 +79,7 @@ struct Plot: ParsableCommand {
         } catch let e as ConfigurationError {
             throw ValidationError("\(input): \(e.description)")
         }
-        try outputs.writeAll([("--out", drawn.0.svg())])
+        try outputs.writeAll([("--out", drawn.0.applying(figureArguments.options).svg())])
         outputs.say("figure '\(drawn.1.rawValue)' from \(rows.count) rows → \(out == "-" ? "standard output" : out)")
     }
 }

@@ -55,6 +55,8 @@ struct Reproduce: ParsableCommand {
 
     @OptionGroup var slurmArguments: SlurmArguments
 
+    @OptionGroup var figureArguments: FigureArguments
+
     @OptionGroup var resources: MemoryOption
 
     func validate() throws {
@@ -111,8 +113,9 @@ struct Reproduce: ParsableCommand {
             }
             let outcomes = try reproduction.run()
             let reportStart = Date()
-            try ReportDocument.write(outcomes, context: ReportContext(size: size, totalSeconds: Date().timeIntervalSince(started)),
-                                     directory: directory)
+            var context = ReportContext(size: size, totalSeconds: Date().timeIntervalSince(started))
+            context.figureOptions = figureArguments.options
+            try ReportDocument.write(outcomes, context: context, directory: directory)
             log("report: \(ProgressReporter.duration(Date().timeIntervalSince(reportStart)))")
             let claims = ReportDocument.claims(outcomes)
             let counts = Verdict.allCases.map { v in "\(claims.filter { $0.verdict == v }.count) \(v.rawValue)" }

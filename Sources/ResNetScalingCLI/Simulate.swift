@@ -65,6 +65,8 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var resources: MemoryOption
 
+    @OptionGroup var figureArguments: FigureArguments
+
     func run() throws {
         let request = try RunSettings.parse(SimulateRequest.settings, settings)
         let spec = request.spec
@@ -97,13 +99,13 @@ struct Simulate: ParsableCommand {
         // Render every output first, then write them; if a write fails, remove what this run
         // wrote, so that a failed run leaves no partial set of files.
         var files: [(flag: String, text: String)] = [("--out", ResultTables.csv(result))]
-        if plot != nil { files.append(("--plot", SimulationFigures.differencesFigure(result, theory: theory).svg())) }
-        if histogram != nil { files.append(("--histogram", SimulationFigures.histogramFigure(result, theory: theory).svg())) }
+        if plot != nil { files.append(("--plot", SimulationFigures.differencesFigure(result, theory: theory).applying(figureArguments.options).svg())) }
+        if histogram != nil { files.append(("--histogram", SimulationFigures.histogramFigure(result, theory: theory).applying(figureArguments.options).svg())) }
         if heatmap != nil || boundary != nil {
             let diagram = try PhaseDiagram(result, cell: cell)
             if heatmap != nil {
                 let figure = PhaseFigures.heatmapFigure(diagram, depth: spec.depths.max()!, width: spec.width, theory: theory)
-                files.append(("--heatmap", figure.svg()))
+                files.append(("--heatmap", figure.applying(figureArguments.options).svg()))
             }
             if boundary != nil { files.append(("--boundary", diagram.boundaryCSV())) }
         }

@@ -57,6 +57,12 @@ public struct PhaseDiagram: Sendable {
     public let forward: [[Double]]
     /// The cell values for grad_diff, same layout.
     public let gradient: [[Double]]
+    /// Whether any probe of a cell measured NaN (∞ − ∞ inside the network), per cell of
+    /// `forward`: such a cell is an explosion (+∞) for the statistic and the boundary, and
+    /// figure 7 draws and counts it apart from the cells whose probes overflowed to +∞ only.
+    public let forwardHasNaN: [[Bool]]
+    /// The same for `gradient`.
+    public let gradientHasNaN: [[Bool]]
 
     /// Builds the diagram from a simulation whose initialization axis has several H (fBm,
     /// or the reference code's sampler), using the largest depth if several were run.
@@ -83,6 +89,8 @@ public struct PhaseDiagram: Sendable {
         }
         forward = hDiffs.map { $0.map(cell.value) }
         gradient = gradDiffs.map { $0.map(cell.value) }
+        forwardHasNaN = hDiffs.map { $0.map { $0.contains(where: \.isNaN) } }
+        gradientHasNaN = gradDiffs.map { $0.map { $0.contains(where: \.isNaN) } }
     }
 
     /// β*(H) for each H: scanning β upward, the first place where the cell value goes from

@@ -29,13 +29,6 @@ public enum Statistics {
 
     public static func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
 
-    /// Mean ± 1.96 standard errors (normal approximation of the 95% interval of the mean).
-    public static func confidenceInterval95(_ values: [Double]) -> (lower: Double, upper: Double) {
-        let m = mean(values)
-        guard values.count > 1, m.isFinite else { return (m, m) }
-        let half = 1.96 * standardDeviation(values) / Double(values.count).squareRoot()
-        return (m - half, m + half)
-    }
 }
 
 /// Per (depth, β) summary of a simulation.

@@ -60,6 +60,12 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     public var weightPath: WeightPath?
     /// The version of the tool that wrote the document (absent in files of earlier versions).
     public var toolVersion: ToolVersion?
+    /// For a run that diverged: the test accuracy the reference code records for it. Its
+    /// network's outputs are NaN, and the reference predicts with max/argmax, which (in
+    /// PyTorch as in NumPy) returns the index of the first NaN: class 0 for every image, so
+    /// the accuracy is the share of the test set labelled 0 (MNIST: 980/10000 = 0.098).
+    /// Absent for runs that did not diverge (and in files of earlier versions).
+    public var nanOutputAccuracy: Double?
 
     public struct RegularityPair: Codable, Equatable, Sendable {
         public var initial: [String: RegularityStatistics]
@@ -71,7 +77,7 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case config, epochs, diverged, divergence, finished, completedEpochs = "completed_epochs", initial, final
         case regularity, parameterCount = "parameter_count", trainExamples = "train_examples", testExamples = "test_examples"
-        case weightPath = "weight_path", toolVersion = "tool_version"
+        case weightPath = "weight_path", toolVersion = "tool_version", nanOutputAccuracy = "nan_output_accuracy"
     }
 
     public init(trainer: Trainer) {
@@ -92,6 +98,14 @@ public struct MetricsDocument: Codable, Equatable, Sendable {
             WeightPath($0, trained: trainer.parameters, initial: trainer.initialParameters)
         }
         toolVersion = .current
+        nanOutputAccuracy = trainer.divergence == nil ? nil : Self.nanOutputAccuracy(labels: trainer.test.labels)
+    }
+
+    /// The accuracy of a network whose outputs are all NaN under argmax (the first NaN wins:
+    /// class 0): the share of `labels` that are 0; NaN for an empty test set.
+    public static func nanOutputAccuracy(labels: [UInt8]) -> Double {
+        guard !labels.isEmpty else { return .nan }
+        return Double(labels.filter { $0 == 0 }.count) / Double(labels.count)
     }
 
     public func json() throws -> String {

@@ -98,6 +98,33 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// Every drawing command takes --size and --font-size (one option group): a bad value is a
+    /// one-line error naming the flag, exit 64, no file; a good one sizes the document.
+    func testFigureSizeAndFontSize() throws {
+        let commands: [[String]] = [
+            ["simulate"] + small + ["--out", path("s.csv"), "--plot", path("s.svg"), "--quiet"],
+            ["paths", "--hurst", "0.3", "--length", "20", "--out", path("p.svg")],
+            ["reproduce", "--tiny", "--out", path("r"), "--only", "moments"],
+        ]
+        for command in commands {
+            for (flag, bad) in [("--size", "0x3"), ("--size", "abc"), ("--size", "10x"), ("--font-size", "0"), ("--font-size", "big")] {
+                let r = try run(command + [flag, bad])
+                XCTAssertEqual(r.status, 64, "\(command[0]) \(flag) \(bad): \(r.stderr)")
+                XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+                XCTAssertTrue(r.stderr.contains(flag) && r.stderr.contains("'\(bad)'"), r.stderr)
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("s.svg")))
+        let r = try run(["paths", "--hurst", "0.3", "--length", "20", "--out", path("p.svg"), "--size", "5x3in", "--font-size", "8pt"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let svg = try String(contentsOfFile: path("p.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("width=\"480\" height=\"288\""), String(svg.prefix(300)))
+        XCTAssertTrue(svg.contains("class=\"tick-label\" x=") && svg.contains("font-size=\"10.67\""))
+        let plain = try run(["paths", "--hurst", "0.3", "--length", "20", "--out", path("q.svg")])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertTrue(try String(contentsOfFile: path("q.svg"), encoding: .utf8).contains("width=\"624\""), "6.5 in by default")
+    }
+
     func testUnwritableOutputIsRejectedBeforeTheRun() throws {
         let missing = path("no/such/dir/x.csv")
         let r = try run(["simulate"] + small + ["--out", missing])
@@ -120,7 +147,8 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(boundary[1].hasPrefix("0.2,"))
         let csv = try String(contentsOfFile: path("f7.csv"), encoding: .utf8)
         XCTAssertTrue(csv.contains(",fbm,0.8,,8,60,"))
-        XCTAssertTrue(try String(contentsOfFile: path("f7.svg"), encoding: .utf8).contains("measured β*(H)"))
+        // β*(H) is math: the star a superscript.
+        XCTAssertTrue(try String(contentsOfFile: path("f7.svg"), encoding: .utf8).contains("measured β<tspan baseline-shift=\"super\""))
     }
 
     func testHurstOutsideTheUnitIntervalIsRejected() throws {

@@ -267,6 +267,64 @@ final class SweepProcessTests: XCTestCase {
         XCTAssertEqual(runs.count, 8)
     }
 
+    /// A run that diverges gets, as test_accuracy, the accuracy the reference code records for
+    /// NaN outputs (argmax → class 0: the share of test labels that are 0, here 4 of 32), its
+    /// last finite accuracy in last_finite_test_accuracy; figure 9 hatches a cell whose best
+    /// run diverged and counts it.
+    func testDivergedRunsTakeTheReferenceAccuracy() throws {
+        let data = directory.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try TinyMNIST.write(to: data)
+        let yaml = """
+        command: train
+        settings:
+          data-dir: data
+          dataset: mnist
+          width: 4
+          depth: 6
+          init: fbm
+          hurst: 0.5
+          epochs: 1
+          batch-size: 16
+          optimizer: sgd
+        axes:
+          lr: [0.001, 1e12]
+          beta: [0.5, 1]
+        """
+        let spec = directory.appendingPathComponent("diverge.yaml").path
+        try yaml.write(toFile: spec, atomically: true, encoding: .utf8)
+        let results = directory.appendingPathComponent("results").path
+        let r = try Tool.run(["sweep", spec, "--results", results, "--workers", "1", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.output)
+        let table = directory.appendingPathComponent("t.csv").path
+        XCTAssertEqual(try Tool.run(["collect", results, "--out", table]).status, 0)
+        let csv = CSV.parse(try String(contentsOfFile: table, encoding: .utf8))
+        let column = { (name: String) in try XCTUnwrap(csv.header.firstIndex(of: name)) }
+        let (lr, diverged, accuracy, lastFinite) = (try column("lr"), try column("diverged"), try column("test_accuracy"),
+                                                    try column("last_finite_test_accuracy"))
+        XCTAssertEqual(csv.rows.count, 4)
+        for row in csv.rows {
+            if row[lr] == "1e+12" || Double(row[lr]) == 1e12 {
+                XCTAssertEqual(row[diverged], "1", "lr 1e12 must diverge: \(row)")
+                XCTAssertEqual(Double(row[accuracy]), 4.0 / 32)
+                XCTAssertTrue((0...1).contains(Double(row[lastFinite]) ?? -1), row[lastFinite])
+            } else {
+                XCTAssertEqual(row[diverged], "0")
+                XCTAssertEqual(row[accuracy], row[lastFinite])
+            }
+        }
+        // Only the diverged runs: every cell's best run diverged, hatched and counted.
+        let onlyDiverged = directory.appendingPathComponent("d.csv").path
+        let kept = [csv.header] + csv.rows.filter { $0[diverged] == "1" }
+        try kept.map { $0.joined(separator: ",") }.joined(separator: "\n").appending("\n").write(toFile: onlyDiverged, atomically: true, encoding: .utf8)
+        let figure = directory.appendingPathComponent("fig9.svg").path
+        XCTAssertEqual(try Tool.run(["plot", onlyDiverged, "--out", figure]).status, 0)
+        let svg = try String(contentsOfFile: figure, encoding: .utf8)
+        XCTAssertEqual(svg.components(separatedBy: "class=\"cell-hatch\"").count - 1, 2)
+        XCTAssertTrue(svg.contains(">2 hatched: best run diverged"), svg)
+        XCTAssertTrue(svg.contains("L = 6, d = 4, 1 epoch"), "figure 9's subtitle names L, d and the epochs")
+    }
+
     /// A wrong data folder stops a train sweep before any cell runs, and nothing is recorded.
     func testMissingDataDirStopsTheSweepAndRecordsNothing() throws {
         let yaml = """

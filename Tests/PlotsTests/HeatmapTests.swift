@@ -30,11 +30,14 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(doc.count("g", class: "colorbar"), 2)
         XCTAssertEqual(doc.count("rect", class: "colorbar-step"), 2 * 64)
         XCTAssertEqual(doc.count("path", class: "overlay"), 6)
-        XCTAssertTrue(doc.hasText(containing: "\(nonFinite) non-finite cells"))
+        let counts = fwd.nonFiniteCounts
+        XCTAssertEqual(counts.nan + counts.positiveInfinity + counts.negativeInfinity, nonFinite)
+        if counts.positiveInfinity > 0 { XCTAssertTrue(doc.hasText(containing: "\(counts.positiveInfinity) +∞ (top colour)")) }
+        if counts.nan > 0 { XCTAssertTrue(doc.hasText(containing: "\(counts.nan) NaN (top colour)")) }
         XCTAssertTrue(doc.hasText(containing: "measured β*(H)"))
         XCTAssertTrue(doc.hasText(containing: "log10 rel. diff."))
         let cbLabels = doc.elements("text", class: "colorbar-label").map(\.text)
-        XCTAssertTrue(cbLabels.contains("-1") && cbLabels.contains("0") && cbLabels.contains("1"))
+        XCTAssertTrue(cbLabels.contains("−1") && cbLabels.contains("0") && cbLabels.contains("1"))
         // Saturated: +inf cells take the top colour of the map.
         let top = ColorMap.blueWhiteRed.color(at: 1).hex
         for cell in doc.elements("rect", class: "nonfinite") { XCTAssertEqual(cell.attributes["fill"], top) }
@@ -62,7 +65,10 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(p.cellColor(7), ColorMap.viridis.color(at: 1))
         let doc = try parseSVG(p.svg())
         XCTAssertEqual(doc.elements("rect", class: "nonfinite").filter { $0.attributes["fill"] == "#ff00ff" }.count, 3)
-        XCTAssertTrue(doc.hasText(containing: "3 non-finite cells (shown in #ff00ff)"))
+        // Each kind is counted on its own.
+        XCTAssertTrue(doc.hasText(containing: "1 NaN"))
+        XCTAssertTrue(doc.hasText(containing: "1 +∞"))
+        XCTAssertTrue(doc.hasText(containing: "1 −∞"))
     }
 
     func testAllNonFiniteRaggedAndEmptyHeatmaps() throws {
@@ -84,5 +90,62 @@ final class HeatmapTests: XCTestCase {
         let doc = try parseSVG(p.svg())
         XCTAssertEqual(doc.count("text", class: "cell-label"), 4)
         XCTAssertEqual(HeatmapPanel.edges([0, 1, 3]), [-0.5, 0.5, 2, 4])
+    }
+}
+
+final class HeatmapMarksTests: XCTestCase {
+    /// NaN and +∞ cells are told apart: NaN in its own colour, +∞ saturated, each counted.
+    func testNaNAndInfinityDistinct() throws {
+        let grey = RGBColor(0x404040)
+        let p = HeatmapPanel(x: [0, 1, 2], y: [0, 1], values: [[.nan, .infinity, .infinity], [0.2, .nan, -0.3]],
+                             colorMap: .blueWhiteRed, vmin: -1, vmax: 1, nonFinite: .distinct(nan: grey, positiveInfinity: nil))
+        XCTAssertEqual(p.cellColor(.nan), grey)
+        XCTAssertEqual(p.cellColor(.infinity), ColorMap.blueWhiteRed.color(at: 1))
+        XCTAssertEqual(p.nonFiniteCounts.nan, 2)
+        XCTAssertEqual(p.nonFiniteCounts.positiveInfinity, 2)
+        let doc = try parseSVG(p.svg())
+        XCTAssertEqual(doc.elements("rect", class: "nonfinite").filter { $0.attributes["fill"] == grey.hex }.count, 2)
+        XCTAssertTrue(doc.hasText(containing: "2 NaN"))
+        XCTAssertTrue(doc.hasText(containing: "2 +∞ (top colour)"))
+    }
+
+    /// Marked cells are hatched (one overlay each) and counted in the legend.
+    func testMarkedCellsAreHatchedAndCounted() throws {
+        var p = HeatmapPanel(x: [0.1, 0.5, 0.9], y: [0.1, 0.9], values: [[0.1, 0.9, 0.8], [0.7, 0.6, 0.5]],
+                             colorMap: .viridis, vmin: 0, vmax: 1, annotateCells: true)
+        p.marked = [[true, false, false], [false, false, true]]
+        p.markLabel = "diverged"
+        XCTAssertEqual(p.markedCount, 2)
+        let doc = try parseSVG(p.svg())
+        XCTAssertEqual(doc.count("rect", class: "cell-hatch"), 2)
+        XCTAssertEqual(doc.count("pattern"), 1)
+        XCTAssertTrue(doc.hasText(containing: "2 diverged"))
+        // Values stay readable: drawn after the hatching.
+        XCTAssertEqual(doc.count("text", class: "cell-label"), 6)
+    }
+
+    /// A legend label wider than the panel wraps onto rows of its own instead of running off.
+    func testLongLegendLabelWraps() throws {
+        var p = HeatmapPanel(x: [0, 1], y: [0, 1], values: [[0.1, 0.2], [0.3, 0.4]], colorMap: .viridis, vmin: 0, vmax: 1)
+        p.marked = [[true, false], [false, false]]
+        p.markLabel = "hatched: best run diverged (accuracy of its NaN outputs: class 0 predicted for every image)"
+        let doc = try parseSVG(p.svg(plotWidth: 120, plotHeight: 100))
+        let labels = doc.elements("text", class: "legend-label").map(\.text)
+        XCTAssertGreaterThan(labels.count, 1)
+        XCTAssertEqual(labels.joined(separator: " "), "1 " + p.markLabel)
+    }
+
+    /// Ticks sit at the cell centres, labelled with the fewest digits that tell them apart.
+    func testTicksAtCellCentres() throws {
+        let centres = (0..<10).map { 0.1 + 0.8 * Double($0) / 9 }   // 0.1:0.9:10
+        let axis = HeatmapPanel.centredAxis("H", centres)
+        XCTAssertEqual(axis.ticks, centres)
+        XCTAssertEqual(axis.tickLabels, ["0.1", "0.19", "0.28", "0.37", "0.46", "0.54", "0.63", "0.72", "0.81", "0.9"])
+        XCTAssertNil(HeatmapPanel.centredAxis("H", (0..<51).map(Double.init)).ticks)   // large grids: nice ticks
+        let p = HeatmapPanel(x: [0.1, 0.5, 0.9], y: [1, 2], values: [[0, 0, 0], [0, 0, 0]])
+        let doc = try parseSVG(p.svg())
+        let labels = doc.elements("text", class: "tick-label").map(\.text)
+        XCTAssertTrue(["0.1", "0.5", "0.9", "1", "2"].allSatisfy(labels.contains), "\(labels)")
+        XCTAssertFalse(labels.contains("0.25"))
     }
 }

@@ -34,7 +34,9 @@ private final class Collector: NSObject, XMLParserDelegate {
         _ = stack.popLast()
     }
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if let i = stack.last { parsed.elements[i].text += string }
+        // Every open element gets the characters, so a <text> holds the text of its <tspan>s
+        // (math: `h_L` is "h" then a tspan "L") as it reads.
+        for i in stack { parsed.elements[i].text += string }
     }
 }
 

@@ -140,6 +140,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(config["width"] as? Int, 12)
         XCTAssertEqual(config["init"] as? String, "iid-uniform")
         XCTAssertEqual(json["diverged"] as? Bool, false)
+        XCTAssertNil(json["nan_output_accuracy"])   // only for runs that diverged
         XCTAssertEqual(json["finished"] as? Bool, true)
         let epochs = json["epochs"] as! [[String: Any]]
         XCTAssertEqual(epochs.count, 2)
@@ -322,6 +323,11 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(session.trainer.parameters.v.allSatisfy(\.isFinite))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: session.metricsPath))) as! [String: Any]
         XCTAssertEqual(json["diverged"] as? Bool, true)
+        // The reference's accuracy for NaN outputs: argmax picks class 0, so the share of the
+        // test labels that are 0, counted here independently.
+        let zeros = Double(test.labels.filter { $0 == 0 }.count) / Double(test.labels.count)
+        XCTAssertEqual(metrics.nanOutputAccuracy, zeros)
+        XCTAssertEqual(json["nan_output_accuracy"] as? Double, zeros)
         session.close()
         // Resuming a diverged run does nothing more.
         let again = try TrainingSession(configuration: config, train: train, test: test, directory: dir, resume: true)
@@ -370,5 +376,15 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(TrainingConfiguration.self, from: data), c)
         XCTAssertThrowsError(try TrainingConfiguration(epochs: 0).validate())
         XCTAssertThrowsError(try TrainingConfiguration(learningRate: -1).validate())
+    }
+}
+
+final class NaNOutputAccuracyTests: XCTestCase {
+    /// argmax over NaN outputs returns the first index (PyTorch and NumPy), so every image is
+    /// predicted as class 0: the accuracy is the share of labels equal to 0.
+    func testShareOfLabelZero() {
+        XCTAssertEqual(MetricsDocument.nanOutputAccuracy(labels: [0, 1, 2, 0, 9, 0, 3, 4]), 3.0 / 8)
+        XCTAssertEqual(MetricsDocument.nanOutputAccuracy(labels: [5, 6]), 0)
+        XCTAssertTrue(MetricsDocument.nanOutputAccuracy(labels: []).isNaN)
     }
 }
