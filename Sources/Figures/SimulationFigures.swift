@@ -56,7 +56,7 @@ public enum SimulationFigures {
                 let yAxis = useLog ? Axis.log(label) : Axis(label: label)
                 let title = rowIndex == 0 ? "β = \(NumberFormat.text(beta)) · forward" : "β = \(NumberFormat.text(beta)) · gradient"
                 // The theory curves are named in the subtitle: a legend box would cover the data.
-                let subtitle = "\(spec.samples) models × \(spec.inputsPerModel) inputs" + (key.isEmpty ? "" : " · \(key)")
+                let subtitle = "\(spec.samples) model\(spec.samples == 1 ? "" : "s") × \(spec.inputsPerModel) input\(spec.inputsPerModel == 1 ? "" : "s")" + (key.isEmpty ? "" : " · \(key)")
                 row.append(.line(LinePanel(title: title, subtitle: subtitle, xAxis: Axis(label: "depth L"), yAxis: yAxis,
                                            series: series, legend: several ? .auto : .hidden, horizontalLines: lines)))
             }

@@ -102,10 +102,9 @@ public enum ReportDocument {
 
     // MARK: HTML
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    /// HTML text and attribute values use the figures' XML escaping (same entities, and
+    /// control characters an HTML parser would reject dropped).
+    static func escape(_ s: String) -> String { xmlEscape(s) }
 
     /// The SVG document without its XML declaration, to sit inside HTML.
     static func inline(_ svg: String) -> String {
