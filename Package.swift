@@ -18,6 +18,13 @@ let numericSettings: [SwiftSetting] = [
 let toolSettings: [SwiftSetting] = [
     .unsafeFlags(cpuFlags),
 ]
+// StochasticAVX512 alone is compiled for x86-64-v4 (AVX-512); its code runs only after a
+// run-time check of the CPU (CPUFeatures), so the tool still runs on AVX2-only machines.
+#if arch(x86_64)
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v4", "-D", "RESNET_AVX512"])]
+#else
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-O"])]
+#endif
 
 let package = Package(
     name: "ResNetScaling",
@@ -39,7 +46,11 @@ let package = Package(
         // Contiguous Float matrices and the hot kernels (GEMM, matrix-vector, elementwise).
         .target(name: "DenseKernels", exclude: ["README.md"], swiftSettings: numericSettings),
         // Counter-based random streams and samplers of random processes.
-        .target(name: "Stochastic", exclude: ["README.md"], swiftSettings: numericSettings),
+        .target(name: "Stochastic", dependencies: ["StochasticAVX512", "CPUFeatures"], exclude: ["README.md"], swiftSettings: numericSettings),
+        // The uniform Float fill of the random streams in AVX-512 registers (same numbers).
+        .target(name: "StochasticAVX512", exclude: ["README.md"], swiftSettings: avx512Settings),
+        // cpuid/xgetbv (a header): whether the AVX-512 code may run on this machine.
+        .systemLibrary(name: "CPUFeatures", path: "Sources/CPUFeatures"),
         // The ResNet models: layers, activations, scaling, forward and backward passes.
         .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic", "Support"], exclude: ["README.md"], swiftSettings: numericSettings),
         // Experiments at initialization: probes, sweeps, summaries, theory oracles.

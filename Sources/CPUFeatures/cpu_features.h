@@ -1,0 +1,27 @@
+// Which optional instruction sets this CPU and its operating system support, asked once at run
+// time (header only: the `cpuid` and `xgetbv` instructions, no library). Swift has no way to
+// issue them itself; everything else of the toolkit stays Swift.
+#ifndef RESNET_CPU_FEATURES_H
+#define RESNET_CPU_FEATURES_H
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+/// 1 when the CPU has the AVX-512 subsets of x86-64-v4 (F, DQ, CD, BW, VL) and the operating
+/// system saves the opmask and 512-bit registers on context switches (XCR0 bits 1, 2, 5, 6, 7).
+static inline int resnet_cpu_has_x86_64_v4(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 27))) return 0;  // OSXSAVE: xgetbv is available
+    unsigned int lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6u) != 0xE6u) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    const unsigned int need = (1u << 16) | (1u << 17) | (1u << 28) | (1u << 30) | (1u << 31);
+    return (b & need) == need;
+}
+#else
+static inline int resnet_cpu_has_x86_64_v4(void) { return 0; }
+#endif
+
+#endif
