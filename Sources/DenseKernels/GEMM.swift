@@ -1,3 +1,7 @@
+#if RESNET_FMA && arch(x86_64)
+import DenseKernelsAVX512
+#endif
+
 /// Single-precision matrix products on raw row-major storage.
 ///
 /// All matrices are **row-major**; a leading dimension (`lda`, `ldb`, `ldc`) is the
@@ -328,11 +332,15 @@ public enum GEMM {
     /// kc×16 strip, by 8×8 SIMD transposes when B is transposed) → 6×16 micro-tiles
     /// (r×16 / r×8 kernels for partial row panels). Partial column strips go through a
     /// 6×16 scratch tile. Buffers are 64-byte aligned.
+    ///
+    /// With `wide` (default: where the CPU has AVX-512), pairs of full 16-column strips of a B
+    /// read in place with A read in place go through the 6×32 AVX-512 kernel, which computes
+    /// the same bits as two 6×16 kernels.
     static func blocked(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                         a: UnsafePointer<Float>, lda: Int,
                         b: UnsafePointer<Float>, ldb: Int,
                         c: UnsafeMutablePointer<Float>, ldc: Int,
-                        accumulate: Bool, rectifyB: Float? = nil) {
+                        accumulate: Bool, rectifyB: Float? = nil, wide: Bool = WideKernels.isAvailable) {
         let kBlocks = (k + kcMax - 1) / kcMax
         let kcNominal = (k + kBlocks - 1) / kBlocks
         let mBlocks = (m + mcMax - 1) / mcMax
@@ -363,6 +371,24 @@ public enum GEMM {
                     }
                     var j0 = 0
                     while j0 < n {
+                        #if RESNET_FMA && arch(x86_64)
+                        if wide && inPlaceA && !transB && n - j0 >= 32 && readBInPlace(ldb: ldb, kc: kc) {
+                            let bp = b + p0 * ldb + j0
+                            for q in 0..<panels {
+                                let rows = min(6, mc - q * 6)
+                                let cBlock = c + (i0 + q * 6) * ldc + j0
+                                let ap = a + (i0 + q * 6) * ars + p0 * aps
+                                if rows == 6 {
+                                    MicroKernels512.kernel6x32s(kc, ap, ars, aps, bp, ldb, cBlock, ldc, addC)
+                                } else {
+                                    microKernelStrided(rows: rows, width: 16, kc, ap, ars, aps, bp, ldb, cBlock, ldc, addC)
+                                    microKernelStrided(rows: rows, width: 16, kc, ap, ars, aps, bp + 16, ldb, cBlock + 16, ldc, addC)
+                                }
+                            }
+                            j0 += 32
+                            continue
+                        }
+                        #endif
                         let remaining = n - j0
                         let width = remaining > 8 ? 16 : 8
                         let cols = min(remaining, width)
