@@ -4,6 +4,8 @@
 #ifndef RESNET_CPU_FEATURES_H
 #define RESNET_CPU_FEATURES_H
 
+#include <stdlib.h>
+
 #if defined(__x86_64__)
 #include <cpuid.h>
 
@@ -23,5 +25,12 @@ static inline int resnet_cpu_has_x86_64_v4(void) {
 #else
 static inline int resnet_cpu_has_x86_64_v4(void) { return 0; }
 #endif
+
+/// 1 when the AVX-512 kernels may run: the CPU has them and the environment variable
+/// RESNET_DISABLE_AVX512 is not set (set, it makes an AVX-512 machine run the AVX2 code, to
+/// compare the two or to time the portable path).
+static inline int resnet_avx512_enabled(void) {
+    return resnet_cpu_has_x86_64_v4() && getenv("RESNET_DISABLE_AVX512") == NULL;
+}
 
 #endif

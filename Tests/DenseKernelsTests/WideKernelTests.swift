@@ -8,7 +8,7 @@ final class WideKernelTests: XCTestCase {
     /// panels of fewer than 6 rows, a column remainder, several K blocks, accumulation,
     /// padded leading dimensions. C must be the same bits, its padding untouched.
     func testWideKernelMatchesTheAVX2KernelsBitForBit() throws {
-        try XCTSkipUnless(WideKernels.isAvailable, "this CPU has no AVX-512: only the AVX2 kernels run here")
+        try XCTSkipUnless(WideKernels.cpuSupports, "this CPU has no AVX-512: only the AVX2 kernels run here")
         let shapes: [(m: Int, n: Int, k: Int)] = [(30, 64, 30), (40, 64, 40), (30, 48, 30), (7, 33, 5), (100, 64, 300),
                                                    (6, 32, 1), (13, 63, 257), (30, 40, 30)]
         var rng = TestRandom(seed: 12)

@@ -5,11 +5,10 @@ import XCTest
 final class WideFillTests: XCTestCase {
     #if RESNET_FMA && arch(x86_64)
     /// Fills of many lengths, from positions inside and at the start of a 32-word group, on
-    /// ranges of figure 2's weights and others: the dispatching `fillUniform` (the AVX-512
-    /// kernel where the CPU has it) against the portable loop, value by value, and the streams'
-    /// positions and next words after the fill.
+    /// ranges of figure 2's weights and others: the AVX-512 fill against the portable loop,
+    /// value by value, and the streams' positions and next words after the fill.
     func testWideFillMatchesThePortableFillBitForBit() throws {
-        try XCTSkipUnless(WideFill.isAvailable, "this CPU has no AVX-512: only the portable path runs here")
+        try XCTSkipUnless(WideFill.cpuSupports, "this CPU has no AVX-512: only the portable path runs here")
         let bound = Float((3.0 / 100.0).squareRoot())
         for (low, high) in [(-bound, bound), (0, 1), (-1, 1), (Float(2.5), Float(1e6))] {
             for (offset, count) in [(0, 10_000), (0, 32), (0, 31), (5, 1000), (31, 65), (17, 33), (0, 64 * 7 + 3), (1, 1)] {
@@ -18,7 +17,13 @@ final class WideFillTests: XCTestCase {
                 wide.skip(words: UInt64(offset))
                 portable.skip(words: UInt64(offset))
                 var a = [Float](repeating: .nan, count: count), b = a
-                a.withUnsafeMutableBufferPointer { wide.fillUniform($0, low: low, high: high) }
+                a.withUnsafeMutableBufferPointer { buffer in
+                    if let prescaled = PrescaledUniformFloatTransform(low: low, high: high) {
+                        wide.fillWide(prescaled, buffer.baseAddress!, count: count)
+                    } else {
+                        wide.fillUniform(buffer, low: low, high: high)
+                    }
+                }
                 b.withUnsafeMutableBufferPointer { portable.fillUniformPortable($0, low: low, high: high) }
                 XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "range [\(low), \(high)), offset \(offset), count \(count)")
                 XCTAssertEqual(wide.position, portable.position)
