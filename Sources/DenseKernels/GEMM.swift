@@ -334,7 +334,7 @@ public enum GEMM {
     /// 6×16 scratch tile. Buffers are 64-byte aligned.
     ///
     /// With `wide` (default: where the CPU has AVX-512), pairs of full 16-column strips of a B
-    /// read in place with A read in place go through the 6×32 AVX-512 kernel, which computes
+    /// read in place go through the 6×32 AVX-512 kernel (A in place or packed), which computes
     /// the same bits as two 6×16 kernels.
     static func blocked(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                         a: UnsafePointer<Float>, lda: Int,
@@ -372,17 +372,28 @@ public enum GEMM {
                     var j0 = 0
                     while j0 < n {
                         #if RESNET_FMA && arch(x86_64)
-                        if wide && inPlaceA && !transB && n - j0 >= 32 && readBInPlace(ldb: ldb, kc: kc) {
+                        if wide && !transB && n - j0 >= 32 && readBInPlace(ldb: ldb, kc: kc) {
                             let bp = b + p0 * ldb + j0
                             for q in 0..<panels {
                                 let rows = min(6, mc - q * 6)
                                 let cBlock = c + (i0 + q * 6) * ldc + j0
-                                let ap = a + (i0 + q * 6) * ars + p0 * aps
-                                if rows == 6 {
-                                    MicroKernels512.kernel6x32s(kc, ap, ars, aps, bp, ldb, cBlock, ldc, addC)
+                                if inPlaceA {
+                                    let ap = a + (i0 + q * 6) * ars + p0 * aps
+                                    if rows == 6 {
+                                        MicroKernels512.kernel6x32s(kc, ap, ars, aps, bp, ldb, cBlock, ldc, addC)
+                                    } else {
+                                        microKernelStrided(rows: rows, width: 16, kc, ap, ars, aps, bp, ldb, cBlock, ldc, addC)
+                                        microKernelStrided(rows: rows, width: 16, kc, ap, ars, aps, bp + 16, ldb, cBlock + 16, ldc, addC)
+                                    }
                                 } else {
-                                    microKernelStrided(rows: rows, width: 16, kc, ap, ars, aps, bp, ldb, cBlock, ldc, addC)
-                                    microKernelStrided(rows: rows, width: 16, kc, ap, ars, aps, bp + 16, ldb, cBlock + 16, ldc, addC)
+                                    // A packed in 6-row panels: a[p·6 + r], the strided kernel with ars 1, aps 6.
+                                    let ap = UnsafePointer(aPack + q * 6 * kc)
+                                    if rows == 6 {
+                                        MicroKernels512.kernel6x32s(kc, ap, 1, 6, bp, ldb, cBlock, ldc, addC)
+                                    } else {
+                                        microKernel(rows: rows, width: 16, kc, ap, bp, ldb, cBlock, ldc, addC)
+                                        microKernel(rows: rows, width: 16, kc, ap, bp + 16, ldb, cBlock + 16, ldc, addC)
+                                    }
                                 }
                             }
                             j0 += 32

@@ -3,14 +3,16 @@ import XCTest
 
 /// The AVX-512 6×32 kernel gives the AVX2 kernels' numbers bit for bit.
 final class WideKernelTests: XCTestCase {
-    /// `GEMM.blocked` with and without the wide kernel on the shapes that take it (A read in
-    /// place: n ≤ 64; B not transposed) and around them: training's 30×30·30×64 both ways, row
+    /// `GEMM.blocked` with and without the wide kernel on the shapes that take it (B not
+    /// transposed; A read in place for n ≤ 64, packed above) and around them: training's 30×30·30×64 both ways, row
     /// panels of fewer than 6 rows, a column remainder, several K blocks, accumulation,
     /// padded leading dimensions. C must be the same bits, its padding untouched.
     func testWideKernelMatchesTheAVX2KernelsBitForBit() throws {
         try XCTSkipUnless(WideKernels.cpuSupports, "this CPU has no AVX-512: only the AVX2 kernels run here")
         let shapes: [(m: Int, n: Int, k: Int)] = [(30, 64, 30), (40, 64, 40), (30, 48, 30), (7, 33, 5), (100, 64, 300),
-                                                   (6, 32, 1), (13, 63, 257), (30, 40, 30)]
+                                                   (6, 32, 1), (13, 63, 257), (30, 40, 30),
+                                                   // A packed (n > 64): figure 7's and the evaluation's shapes
+                                                   (40, 700, 40), (30, 250, 30), (100, 96, 100), (10, 130, 300)]
         var rng = TestRandom(seed: 12)
         for (m, n, k) in shapes {
             for transA in [false, true] {
