@@ -334,8 +334,9 @@ public enum GEMM {
     /// 6×16 scratch tile. Buffers are 64-byte aligned.
     ///
     /// With `wide` (default: where the CPU has AVX-512), pairs of full 16-column strips of a B
-    /// read in place go through the 6×32 AVX-512 kernel (A in place or packed), which computes
-    /// the same bits as two 6×16 kernels.
+    /// read in place, and strips of 25–32 columns of a transposed B (packed 32 wide), go
+    /// through the 6×32 AVX-512 kernel (A in place or packed), which computes the same bits as
+    /// two 6×16 kernels.
     static func blocked(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                         a: UnsafePointer<Float>, lda: Int,
                         b: UnsafePointer<Float>, ldb: Int,
@@ -351,8 +352,10 @@ public enum GEMM {
         let ars = transA ? 1 : lda
         let aps = transA ? lda : 1
         let aSize = inPlaceA ? 0 : mcNominal * kcNominal
-        let bSize = 16 * kcNominal
-        let capacity = aSize + bSize + 96 + 48
+        // B strips are 16 wide, 32 on the AVX-512 path of a transposed B; the tile of a partial
+        // strip is 6 × 16 (6 × 32).
+        let bSize = (wide ? 32 : 16) * kcNominal
+        let capacity = aSize + bSize + 192 + 48
         withScratch(floats: capacity) { base in
             let misalignment = (Int(bitPattern: base) >> 2) & 15
             let aPack = base + (16 - misalignment) & 15
@@ -372,6 +375,39 @@ public enum GEMM {
                     var j0 = 0
                     while j0 < n {
                         #if RESNET_FMA && arch(x86_64)
+                        if wide && transB && n - j0 >= 25 {
+                            // A transposed B (weight gradients s·σ(h)ᵀ) packed into one strip of 25–32
+                            // columns, zero-padded to 32 (packTransposedStrip pads at most one group of 8).
+                            let cols = min(32, n - j0)
+                            if let slope = rectifyB {
+                                packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
+                                                    width: 32, into: bPack, rectify: slope)
+                            } else {
+                                packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc, width: 32, into: bPack)
+                            }
+                            let bp = UnsafePointer(bPack)
+                            let full = cols == 32
+                            for q in 0..<panels {
+                                let rows = min(6, mc - q * 6)
+                                let cBlock = c + (i0 + q * 6) * ldc + j0
+                                let cTarget = full ? cBlock : tile
+                                let ldTarget = full ? ldc : 32
+                                let add = full ? addC : false
+                                let ap = inPlaceA ? a + (i0 + q * 6) * ars + p0 * aps : UnsafePointer(aPack + q * 6 * kc)
+                                let (rs, ps) = inPlaceA ? (ars, aps) : (1, 6)
+                                if rows == 6 {
+                                    MicroKernels512.kernel6x32s(kc, ap, rs, ps, bp, 32, cTarget, ldTarget, add)
+                                } else {
+                                    microKernelStrided(rows: rows, width: 16, kc, ap, rs, ps, bp, 32, cTarget, ldTarget, add)
+                                    microKernelStrided(rows: rows, width: 16, kc, ap, rs, ps, bp + 16, 32, cTarget + 16, ldTarget, add)
+                                }
+                                if !full {
+                                    mergeTile(tile, stride: 32, rows: rows, cols: cols, into: cBlock, ldc: ldc, add: addC)
+                                }
+                            }
+                            j0 += cols
+                            continue
+                        }
                         if wide && !transB && n - j0 >= 32 && readBInPlace(ldb: ldb, kc: kc) {
                             let bp = b + p0 * ldb + j0
                             for q in 0..<panels {
@@ -598,18 +634,17 @@ public enum GEMM {
         }
     }
 
-    /// `C[r, j] = tile[r·16 + j]` (or `+=` when `add`) for `r < rows`, `j < cols`.
+    /// `C[r, j] = tile[r·stride + j]` (or `+=` when `add`) for `r < rows`, `j < cols`.
     @inline(__always)
-    static func mergeTile(_ tile: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+    static func mergeTile(_ tile: UnsafeMutablePointer<Float>, stride: Int = 16, rows: Int, cols: Int,
                           into c: UnsafeMutablePointer<Float>, ldc: Int, add: Bool) {
-        let wide = cols >= 8
         for r in 0..<rows {
-            let src = tile + r * 16
+            let src = tile + r * stride
             let dst = c + r * ldc
             var j = 0
-            if wide {
-                store8(add ? load8(dst) + load8(src) : load8(src), dst)
-                j = 8
+            while j + 8 <= cols {
+                store8(add ? load8(dst + j) + load8(src + j) : load8(src + j), dst + j)
+                j += 8
             }
             if add {
                 while j < cols { dst[j] += src[j]; j += 1 }
