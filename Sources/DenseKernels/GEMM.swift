@@ -677,15 +677,23 @@ public enum GEMM {
             jj += 8
         }
         if jj < width {
-            // One group of 8 columns of which `real` (1...7) exist: masked 8×8 transposes (the
-            // missing rows of B are never read), then a scalar tail of kc mod 8 depths.
+            // One group of 8 columns of which `real` (1...7) exist: 8×8 transposes in which the
+            // missing rows of B repeat its last row (never reading past B), their columns then
+            // zeroed; a scalar tail of kc mod 8 depths. (Loading zeros for the missing rows under
+            // a run-time condition compiled to spills and calls: 15 % of a training step.)
             let real = cols - jj, src = b + jj * ldb
+            let r1 = src + min(1, real - 1) &* ldb, r2 = src + min(2, real - 1) &* ldb
+            let r3 = src + min(3, real - 1) &* ldb, r4 = src + min(4, real - 1) &* ldb
+            let r5 = src + min(5, real - 1) &* ldb, r6 = src + min(6, real - 1) &* ldb
+            let r7 = src + min(7, real - 1) &* ldb
             var p = 0
             while p + 8 <= kc {
-                let q = src + p
-                @inline(__always) func row(_ r: Int) -> SIMD8<Float> { r < real ? load8(q + r &* ldb) : SIMD8() }
-                transpose8x8(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), dst + p * width + jj, width)
+                transpose8x8(load8(src + p), load8(r1 + p), load8(r2 + p), load8(r3 + p), load8(r4 + p), load8(r5 + p),
+                             load8(r6 + p), load8(r7 + p), dst + p * width + jj, width)
                 p += 8
+            }
+            for q in 0..<p {
+                for t in real..<(width - jj) { dst[q * width + jj + t] = 0 }
             }
             while p < kc {
                 for t in 0..<(width - jj) { dst[p * width + jj + t] = t < real ? src[t * ldb + p] : 0 }
