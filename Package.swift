@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Stochastic", dependencies: ["StochasticAVX512", "CPUFeatures"], exclude: ["README.md"], swiftSettings: numericSettings),
         // The uniform Float fill of the random streams in AVX-512 registers (same numbers).
         .target(name: "StochasticAVX512", exclude: ["README.md"], swiftSettings: avx512Settings),
-        // cpuid/xgetbv (a header): whether the AVX-512 code may run on this machine.
+        // cpuid/xgetbv and prefetch (a header): whether the AVX-512 code may run here; cache hints.
         .systemLibrary(name: "CPUFeatures", path: "Sources/CPUFeatures"),
         // The ResNet models: layers, activations, scaling, forward and backward passes.
         .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic", "Support"], exclude: ["README.md"], swiftSettings: numericSettings),

@@ -1,6 +1,7 @@
 // Which optional instruction sets this CPU and its operating system support, asked once at run
-// time (header only: the `cpuid` and `xgetbv` instructions, no library). Swift has no way to
-// issue them itself; everything else of the toolkit stays Swift.
+// time, and a cache prefetch hint (header only: the `cpuid`, `xgetbv` and prefetch
+// instructions, no library). Swift has no way to issue them itself; everything else of the
+// toolkit stays Swift.
 #ifndef RESNET_CPU_FEATURES_H
 #define RESNET_CPU_FEATURES_H
 
@@ -25,6 +26,13 @@ static inline int resnet_cpu_has_x86_64_v4(void) {
 #else
 static inline int resnet_cpu_has_x86_64_v4(void) { return 0; }
 #endif
+
+/// Asks the CPU to bring the cache lines of `bytes` bytes from `p` into its caches, for reading
+/// (a hint: no effect on results).
+static inline void resnet_prefetch(const void *p, long bytes) {
+    const char *c = (const char *)p;
+    for (long o = 0; o < bytes; o += 64) __builtin_prefetch(c + o, 0, 3);
+}
 
 /// 1 when the AVX-512 kernels may run: the CPU has them and the environment variable
 /// RESNET_DISABLE_AVX512 is not set (set, it makes an AVX-512 machine run the AVX2 code, to
