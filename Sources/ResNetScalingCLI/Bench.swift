@@ -20,8 +20,9 @@ struct Bench: ParsableCommand {
         figure 9 at paper size (500 MNIST training runs of 10 epochs) is estimated from measured
         step and evaluation times. `--runs` repeats the measurements (training: 15 steps per run;
         figures 2 and 7: whole runs) and the table gives the best, median and worst time. Beside
-        each workload, how many CPUs other processes kept busy meanwhile (Linux: /proc/stat): on
-        a shared machine only measurements where that is near 0 are comparable.
+        each workload, how many CPUs other processes kept busy meanwhile (Linux: /proc/stat, which
+        counts the whole machine, also outside a container's CPUs): on a shared machine only
+        measurements where that is near 0 are comparable.
         """
     )
 

@@ -4,7 +4,10 @@ import Foundation
 /// time (from `/proc/stat`) minus this process's own CPU time (`getrusage`), over the wall
 /// time. Timings on a shared machine are only comparable when this is near 0; `bench`
 /// prints it beside every workload so that a contended measurement is not mistaken for a
-/// slow program. Linux only (elsewhere `others` is nil).
+/// slow program. Linux only (elsewhere `others` is nil). `/proc/stat` counts every CPU of the
+/// machine, so in a container limited to some of a larger host's CPUs it also counts the
+/// other containers' work (there it overstates the contention; on a VM or a whole machine it
+/// is exact). Steal time (the hypervisor running other guests) counts as busy.
 struct MachineLoad {
     private let busy: Double?
     private let own: Double
