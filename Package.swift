@@ -18,6 +18,14 @@ let numericSettings: [SwiftSetting] = [
 let toolSettings: [SwiftSetting] = [
     .unsafeFlags(cpuFlags),
 ]
+// StochasticAVX512 and DenseKernelsAVX512 alone are compiled for x86-64-v4 (AVX-512); their
+// code runs only after a run-time check of the CPU (CPUFeatures), so the tool still runs on
+// AVX2-only machines.
+#if arch(x86_64)
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v4", "-D", "RESNET_AVX512"])]
+#else
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-O"])]
+#endif
 
 let package = Package(
     name: "ResNetScaling",
@@ -37,9 +45,15 @@ let package = Package(
         // Writes the git revision the tool is built from into Support (ToolVersion).
         .plugin(name: "BuildRevision", capability: .buildTool()),
         // Contiguous Float matrices and the hot kernels (GEMM, matrix-vector, elementwise).
-        .target(name: "DenseKernels", exclude: ["README.md"], swiftSettings: numericSettings),
+        .target(name: "DenseKernels", dependencies: ["DenseKernelsAVX512", "CPUFeatures"], exclude: ["README.md"], swiftSettings: numericSettings),
+        // A GEMM micro-kernel in AVX-512 registers (same numbers as the AVX2 one).
+        .target(name: "DenseKernelsAVX512", exclude: ["README.md"], swiftSettings: avx512Settings),
         // Counter-based random streams and samplers of random processes.
-        .target(name: "Stochastic", exclude: ["README.md"], swiftSettings: numericSettings),
+        .target(name: "Stochastic", dependencies: ["StochasticAVX512", "CPUFeatures"], exclude: ["README.md"], swiftSettings: numericSettings),
+        // The uniform Float fill of the random streams in AVX-512 registers (same numbers).
+        .target(name: "StochasticAVX512", exclude: ["README.md"], swiftSettings: avx512Settings),
+        // cpuid/xgetbv and prefetch (a header): whether the AVX-512 code may run here; cache hints.
+        .systemLibrary(name: "CPUFeatures", path: "Sources/CPUFeatures"),
         // The ResNet models: layers, activations, scaling, forward and backward passes.
         .target(name: "ResNets", dependencies: ["DenseKernels", "Stochastic", "Support"], exclude: ["README.md"], swiftSettings: numericSettings),
         // Experiments at initialization: probes, sweeps, summaries, theory oracles.

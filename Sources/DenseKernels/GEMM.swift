@@ -1,3 +1,7 @@
+#if RESNET_FMA && arch(x86_64)
+import DenseKernelsAVX512
+#endif
+
 /// Single-precision matrix products on raw row-major storage.
 ///
 /// All matrices are **row-major**; a leading dimension (`lda`, `ldb`, `ldc`) is the
@@ -328,11 +332,16 @@ public enum GEMM {
     /// kc×16 strip, by 8×8 SIMD transposes when B is transposed) → 6×16 micro-tiles
     /// (r×16 / r×8 kernels for partial row panels). Partial column strips go through a
     /// 6×16 scratch tile. Buffers are 64-byte aligned.
+    ///
+    /// With `wide` (default: where the CPU has AVX-512), pairs of full 16-column strips of a B
+    /// read in place, and strips of 25–32 columns of a transposed B (packed 32 wide), go
+    /// through the 6×32 AVX-512 kernel (A in place or packed), which computes the same bits as
+    /// two 6×16 kernels.
     static func blocked(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                         a: UnsafePointer<Float>, lda: Int,
                         b: UnsafePointer<Float>, ldb: Int,
                         c: UnsafeMutablePointer<Float>, ldc: Int,
-                        accumulate: Bool, rectifyB: Float? = nil) {
+                        accumulate: Bool, rectifyB: Float? = nil, wide: Bool = WideKernels.isAvailable) {
         let kBlocks = (k + kcMax - 1) / kcMax
         let kcNominal = (k + kBlocks - 1) / kBlocks
         let mBlocks = (m + mcMax - 1) / mcMax
@@ -343,8 +352,10 @@ public enum GEMM {
         let ars = transA ? 1 : lda
         let aps = transA ? lda : 1
         let aSize = inPlaceA ? 0 : mcNominal * kcNominal
-        let bSize = 16 * kcNominal
-        let capacity = aSize + bSize + 96 + 48
+        // B strips are 16 wide, 32 on the AVX-512 path of a transposed B; the tile of a partial
+        // strip is 6 × 16 (6 × 32).
+        let bSize = (wide ? 32 : 16) * kcNominal
+        let capacity = aSize + bSize + 192 + 48
         withScratch(floats: capacity) { base in
             let misalignment = (Int(bitPattern: base) >> 2) & 15
             let aPack = base + (16 - misalignment) & 15
@@ -363,6 +374,68 @@ public enum GEMM {
                     }
                     var j0 = 0
                     while j0 < n {
+                        #if RESNET_FMA && arch(x86_64)
+                        if wide && transB && n - j0 >= 25 {
+                            // A transposed B (weight gradients s·σ(h)ᵀ) packed into one strip of 25–32
+                            // columns, zero-padded to 32 (packTransposedStrip pads at most one group of 8).
+                            let cols = min(32, n - j0)
+                            if let slope = rectifyB {
+                                packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc,
+                                                    width: 32, into: bPack, rectify: slope)
+                            } else {
+                                packTransposedStrip(b: b + j0 * ldb + p0, ldb: ldb, cols: cols, kc: kc, width: 32, into: bPack)
+                            }
+                            let bp = UnsafePointer(bPack)
+                            let full = cols == 32
+                            for q in 0..<panels {
+                                let rows = min(6, mc - q * 6)
+                                let cBlock = c + (i0 + q * 6) * ldc + j0
+                                let cTarget = full ? cBlock : tile
+                                let ldTarget = full ? ldc : 32
+                                let add = full ? addC : false
+                                let ap = inPlaceA ? a + (i0 + q * 6) * ars + p0 * aps : UnsafePointer(aPack + q * 6 * kc)
+                                let (rs, ps) = inPlaceA ? (ars, aps) : (1, 6)
+                                if rows == 6 {
+                                    MicroKernels512.kernel6x32s(kc, ap, rs, ps, bp, 32, cTarget, ldTarget, add)
+                                } else {
+                                    microKernelStrided(rows: rows, width: 16, kc, ap, rs, ps, bp, 32, cTarget, ldTarget, add)
+                                    microKernelStrided(rows: rows, width: 16, kc, ap, rs, ps, bp + 16, 32, cTarget + 16, ldTarget, add)
+                                }
+                                if !full {
+                                    mergeTile(tile, stride: 32, rows: rows, cols: cols, into: cBlock, ldc: ldc, add: addC)
+                                }
+                            }
+                            j0 += cols
+                            continue
+                        }
+                        if wide && !transB && n - j0 >= 32 && readBInPlace(ldb: ldb, kc: kc) {
+                            let bp = b + p0 * ldb + j0
+                            for q in 0..<panels {
+                                let rows = min(6, mc - q * 6)
+                                let cBlock = c + (i0 + q * 6) * ldc + j0
+                                if inPlaceA {
+                                    let ap = a + (i0 + q * 6) * ars + p0 * aps
+                                    if rows == 6 {
+                                        MicroKernels512.kernel6x32s(kc, ap, ars, aps, bp, ldb, cBlock, ldc, addC)
+                                    } else {
+                                        microKernelStrided(rows: rows, width: 16, kc, ap, ars, aps, bp, ldb, cBlock, ldc, addC)
+                                        microKernelStrided(rows: rows, width: 16, kc, ap, ars, aps, bp + 16, ldb, cBlock + 16, ldc, addC)
+                                    }
+                                } else {
+                                    // A packed in 6-row panels: a[p·6 + r], the strided kernel with ars 1, aps 6.
+                                    let ap = UnsafePointer(aPack + q * 6 * kc)
+                                    if rows == 6 {
+                                        MicroKernels512.kernel6x32s(kc, ap, 1, 6, bp, ldb, cBlock, ldc, addC)
+                                    } else {
+                                        microKernel(rows: rows, width: 16, kc, ap, bp, ldb, cBlock, ldc, addC)
+                                        microKernel(rows: rows, width: 16, kc, ap, bp + 16, ldb, cBlock + 16, ldc, addC)
+                                    }
+                                }
+                            }
+                            j0 += 32
+                            continue
+                        }
+                        #endif
                         let remaining = n - j0
                         let width = remaining > 8 ? 16 : 8
                         let cols = min(remaining, width)
@@ -561,18 +634,17 @@ public enum GEMM {
         }
     }
 
-    /// `C[r, j] = tile[r·16 + j]` (or `+=` when `add`) for `r < rows`, `j < cols`.
+    /// `C[r, j] = tile[r·stride + j]` (or `+=` when `add`) for `r < rows`, `j < cols`.
     @inline(__always)
-    static func mergeTile(_ tile: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+    static func mergeTile(_ tile: UnsafeMutablePointer<Float>, stride: Int = 16, rows: Int, cols: Int,
                           into c: UnsafeMutablePointer<Float>, ldc: Int, add: Bool) {
-        let wide = cols >= 8
         for r in 0..<rows {
-            let src = tile + r * 16
+            let src = tile + r * stride
             let dst = c + r * ldc
             var j = 0
-            if wide {
-                store8(add ? load8(dst) + load8(src) : load8(src), dst)
-                j = 8
+            while j + 8 <= cols {
+                store8(add ? load8(dst + j) + load8(src + j) : load8(src + j), dst + j)
+                j += 8
             }
             if add {
                 while j < cols { dst[j] += src[j]; j += 1 }
@@ -605,15 +677,23 @@ public enum GEMM {
             jj += 8
         }
         if jj < width {
-            // One group of 8 columns of which `real` (1...7) exist: masked 8×8 transposes (the
-            // missing rows of B are never read), then a scalar tail of kc mod 8 depths.
+            // One group of 8 columns of which `real` (1...7) exist: 8×8 transposes in which the
+            // missing rows of B repeat its last row (never reading past B), their columns then
+            // zeroed; a scalar tail of kc mod 8 depths. (Loading zeros for the missing rows under
+            // a run-time condition compiled to spills and calls: 15 % of a training step.)
             let real = cols - jj, src = b + jj * ldb
+            let r1 = src + min(1, real - 1) &* ldb, r2 = src + min(2, real - 1) &* ldb
+            let r3 = src + min(3, real - 1) &* ldb, r4 = src + min(4, real - 1) &* ldb
+            let r5 = src + min(5, real - 1) &* ldb, r6 = src + min(6, real - 1) &* ldb
+            let r7 = src + min(7, real - 1) &* ldb
             var p = 0
             while p + 8 <= kc {
-                let q = src + p
-                @inline(__always) func row(_ r: Int) -> SIMD8<Float> { r < real ? load8(q + r &* ldb) : SIMD8() }
-                transpose8x8(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), dst + p * width + jj, width)
+                transpose8x8(load8(src + p), load8(r1 + p), load8(r2 + p), load8(r3 + p), load8(r4 + p), load8(r5 + p),
+                             load8(r6 + p), load8(r7 + p), dst + p * width + jj, width)
                 p += 8
+            }
+            for q in 0..<p {
+                for t in real..<(width - jj) { dst[q * width + jj + t] = 0 }
             }
             while p < kc {
                 for t in 0..<(width - jj) { dst[p * width + jj + t] = t < real ? src[t * ldb + p] : 0 }

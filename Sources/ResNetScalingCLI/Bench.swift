@@ -7,8 +7,10 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the speed of the kernels, the random streams and the experiments on this machine.",
         discussion: """
-        Matrix products are reported in GFLOP/s (single thread) beside the machine's FP32 peak
-        (AVX2 + FMA: 2 FMA units × 8 lanes × 2 FLOP × ~3.1 GHz ≈ 99 GFLOP/s per core).
+        Matrix products are reported in GFLOP/s (single thread) beside the machine's FP32 peak,
+        measured with 12 FMA chains of the widest vectors the kernels use here (AVX2: 8 lanes,
+        e.g. 2 FMA units × 8 lanes × 2 FLOP × ~3.1 GHz ≈ 99 GFLOP/s per core; AVX-512: 16
+        lanes where the CPU has it; RESNET_DISABLE_AVX512=1 measures the AVX2 code).
         Each headline workload (the training step, figures 2 and 7) is reported as time taken,
         GFLOP of matrix products, their floor (that work at the measured single-core FMA peak
         times the threads) and the fraction floor / time. Figure 1 is timed at paper size, figure 2
@@ -16,7 +18,11 @@ struct Bench: ParsableCommand {
         10 inputs at L = 1000, d = 40, fBm weights) is run whole with its breakdown (weight
         sampling, forward and backward passes, CPU seconds over threads), and the wall time of
         figure 9 at paper size (500 MNIST training runs of 10 epochs) is estimated from measured
-        step and evaluation times. `--runs` repeats figures 2 and 7 to show the spread.
+        step and evaluation times. `--runs` repeats the measurements (training: 15 steps per run;
+        figures 2 and 7: whole runs) and the table gives the best, median and worst time. Beside
+        each workload, how many CPUs other processes kept busy meanwhile (Linux: /proc/stat, which
+        counts the whole machine, also outside a container's CPUs): on a shared machine only
+        measurements where that is near 0 are comparable.
         """
     )
 
@@ -38,7 +44,7 @@ struct Bench: ParsableCommand {
             transform: OptionParsing.positiveInt)
     var figure7Hursts: Int = 51
 
-    @Option(parsing: .unconditional, help: "Repetitions of the figure-2 and figure-7 timings (the table gives the best and the median).",
+    @Option(parsing: .unconditional, help: "Repetitions of the training (15 steps each), figure-2 and figure-7 timings (the table gives the best, median and worst).",
             transform: OptionParsing.positiveInt)
     var runs: Int = 1
 
@@ -79,18 +85,25 @@ struct Bench: ParsableCommand {
         let needsPeak = [Section.kernels, .training, .figure2, .figure7, .figure9].contains(where: wants)
         let peak = needsPeak ? KernelBenchmark.measurePeakGFLOPS() : KernelBenchmark.peakGFLOPS
         if needsPeak {
-            print(String(format: "measured FMA peak of this core: %.1f GFLOP/s (nominal %.0f)\n", peak, KernelBenchmark.peakGFLOPS))
+            print(String(format: "measured FMA peak of this core: %.1f GFLOP/s (%@; nominal AVX2 %.0f)\n", peak,
+                         KernelBenchmark.peakInstructionSet, KernelBenchmark.peakGFLOPS))
         }
         var rows: [FloorRow] = []
         if wants(.training) {
             print("== Training steps (res-1 and res-3, d = 30, L = 1000, batch 128, Adam; synthetic MNIST-shaped data) ==")
-            let training = try TrainingBenchmark.run(threads: threads)
-            print(TrainingBenchmark.formattedTable(training, peakGFLOPS: peak))
-            for r in training {
-                rows.append(FloorRow(label: "training step, \(r.label.prefix(4))", threads: r.threads,
-                                     best: r.bestSecondsPerStep, median: r.secondsPerStep, runs: r.steps,
-                                     flops: r.flopsPerStep, peak: peak, unit: "ms", scale: 1000))
+            var training: [TrainingBenchmark.Row] = []
+            for variant in [ResidualVariant.res1, .res3] {
+                for t in threads > 1 ? [1, threads] : [1] {
+                    let load = MachineLoad()
+                    let r = try TrainingBenchmark.row(variant, threads: t, steps: 15 * runs)
+                    training.append(r)
+                    rows.append(FloorRow(label: "training step, \(r.label.prefix(4))", threads: r.threads,
+                                         best: r.bestSecondsPerStep, median: r.secondsPerStep, worst: r.worstSecondsPerStep,
+                                         runs: r.steps, flops: r.flopsPerStep, peak: peak, unit: "ms", scale: 1000,
+                                         others: load.others))
+                }
             }
+            print(TrainingBenchmark.formattedTable(training, peakGFLOPS: peak))
         }
         if wants(.figure1) || wants(.figure2) || wants(.figure7) {
             print("== Experiments at initialization (\(threads) thread(s)) ==")
@@ -118,6 +131,7 @@ struct Bench: ParsableCommand {
     private func figure2(_ spec: SimulationSpec, peak: Double) throws -> FloorRow {
         var times: [Double] = []
         var flops = 0.0
+        let load = MachineLoad()
         for _ in 0..<runs {
             let (seconds, simulator) = try time(spec)
             times.append(seconds * 10_000 / Double(figure2Models))
@@ -134,13 +148,15 @@ struct Bench: ParsableCommand {
         let rate = RandomBenchmark.run(minimumSeconds: 0.1).first { $0.name == "fillUniform Float" }?.valuesPerSecond ?? .nan
         print(String(format: "  %.2g random weights, each drawn once at %.2f × 10⁹/s per thread: %.1f s (the floor of this figure)",
                      weights, rate / 1e9, weights / rate / Double(threads)))
-        return FloorRow(label: "figure 2 (10⁴ models)", threads: threads, times: times, flops: flops, peak: peak, unit: "s")
+        return FloorRow(label: "figure 2 (10⁴ models)", threads: threads, times: times, flops: flops, peak: peak, unit: "s",
+                        others: load.others)
     }
 
     /// Figure 7's grid (`figure7Hursts` H × 70 β × 5 models × 10 inputs, d = 40, L = 1000, fBm).
     private func figure7(_ spec: SimulationSpec, peak: Double) throws -> FloorRow {
         var times: [Double] = []
         var flops = 0.0
+        let load = MachineLoad()
         for _ in 0..<runs {
             let simulator = try Simulator(spec: spec)
             let start = Date()
@@ -157,7 +173,7 @@ struct Bench: ParsableCommand {
         }
         times.sort()
         return FloorRow(label: "figure 7 (\(figure7Hursts) H)", threads: threads, times: times, flops: flops, peak: peak,
-                        unit: "s")
+                        unit: "s", others: load.others)
     }
 
     /// The wall time of figure 9 at paper size (500 runs × 10 epochs of res-1, d = 30, L = 1000,
@@ -167,10 +183,12 @@ struct Bench: ParsableCommand {
     /// all threads.
     private func figure9() throws {
         print("== Figure 9 at paper size (MNIST: 500 runs × 10 epochs × (469 steps + 10⁴ test examples)), estimated ==")
+        let load = MachineLoad()
+        defer { if !load.note.isEmpty { print("  (\(load.note))") } }
         let config = TrainingConfiguration(model: .res1, width: 30, depth: 1000, beta: 0.5,
                                            initialization: .fbm(hurst: 0.5))
         let epochs = 500.0 * 10
-        let step1 = try TrainingBenchmark.stepTimes(config, threads: 1).median
+        let step1 = try TrainingBenchmark.stepTimes(config, threads: 1, steps: 15 * runs).median
         let eval1 = try TrainingBenchmark.evaluationTimePerExample(config, threads: 1)
         let epoch1 = 469 * step1 + 10_000 * eval1
         print(String(format: "  1 thread per run: %.2f ms/step, %.1f ms per 1000 test examples → %.1f s/epoch",
@@ -179,7 +197,7 @@ struct Bench: ParsableCommand {
         print(String(format: "  %d run(s) side by side (sweep --workers %d): %.2f h (assuming no slowdown from sharing the memory system)",
                      threads, threads, estimate / 3600))
         if threads > 1 {
-            let stepN = try TrainingBenchmark.stepTimes(config, threads: threads).median
+            let stepN = try TrainingBenchmark.stepTimes(config, threads: threads, steps: 15 * runs).median
             let evalN = try TrainingBenchmark.evaluationTimePerExample(config, threads: threads)
             let epochN = 469 * stepN + 10_000 * evalN
             print(String(format: "  one run at a time on %d threads: %.2f ms/step, %.1f ms per 1000 test examples → %.1f s/epoch → %.2f h",
@@ -221,44 +239,55 @@ struct Bench: ParsableCommand {
     }
 }
 
-/// One line of the bench's summary: time taken (best and median), GFLOP of matrix products,
-/// their floor at the measured peak on `threads` threads, and floor / time.
+/// One line of the bench's summary: time taken (best, median, worst), GFLOP of matrix
+/// products, their floor at the measured peak on `threads` threads, floor / time, and how
+/// many CPUs other processes kept busy during the measurement.
 struct FloorRow {
     var label: String
     var threads: Int
-    /// Fastest and median time in seconds, over `runs` measurements.
+    /// Fastest, median and slowest time in seconds, over `runs` measurements.
     var best: Double
     var median: Double
+    var worst: Double
     var runs: Int
     var flops: Double
     var peak: Double
     /// Display unit of the times ("ms" with scale 1000, "s" with scale 1).
     var unit: String
     var scale: Double
+    /// CPUs kept busy by other processes during the measurement (nil: unknown).
+    var others: Double?
 
-    init(label: String, threads: Int, best: Double, median: Double, runs: Int, flops: Double, peak: Double,
-         unit: String, scale: Double) {
-        self.label = label; self.threads = threads; self.best = best; self.median = median; self.runs = runs
-        self.flops = flops; self.peak = peak; self.unit = unit; self.scale = scale
+    init(label: String, threads: Int, best: Double, median: Double, worst: Double, runs: Int, flops: Double, peak: Double,
+         unit: String, scale: Double, others: Double?) {
+        self.label = label; self.threads = threads; self.best = best; self.median = median; self.worst = worst
+        self.runs = runs; self.flops = flops; self.peak = peak; self.unit = unit; self.scale = scale; self.others = others
     }
 
     /// From measured times in seconds.
-    init(label: String, threads: Int, times: [Double], flops: Double, peak: Double, unit: String) {
+    init(label: String, threads: Int, times: [Double], flops: Double, peak: Double, unit: String, others: Double?) {
         let sorted = times.sorted()
-        self.init(label: label, threads: threads, best: sorted[0], median: sorted[sorted.count / 2], runs: sorted.count,
-                  flops: flops, peak: peak, unit: unit, scale: 1)
+        self.init(label: label, threads: threads, best: sorted[0], median: sorted[sorted.count / 2], worst: sorted[sorted.count - 1],
+                  runs: sorted.count, flops: flops, peak: peak, unit: unit, scale: 1, others: others)
     }
 
     /// The matrix products at `peak` GFLOP/s on each of `threads` threads, in seconds.
     var floor: Double { flops / (peak * 1e9 * Double(threads)) }
 
     static func table(_ rows: [FloorRow]) -> String {
-        var lines = ["| workload | threads | time (best) | time (median) | runs | GFLOP | floor | floor / median time |",
-                     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        var lines = ["| workload | threads | time (best) | time (median) | time (worst) | runs | GFLOP | floor | floor / median time | CPUs busy with other processes |",
+                     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for r in rows {
-            let times = String(format: "%.2f %@ | %.2f %@", r.best * r.scale, r.unit, r.median * r.scale, r.unit)
+            let times = String(format: "%.2f %@ | %.2f %@ | %.2f %@", r.best * r.scale, r.unit, r.median * r.scale, r.unit,
+                               r.worst * r.scale, r.unit)
             let work = String(format: "%d | %.1f | %.2f %@ | %.2f", r.runs, r.flops / 1e9, r.floor * r.scale, r.unit, r.floor / r.median)
-            lines.append("| \(r.label) | \(r.threads) | \(times) | \(work) |")
+            let others = r.others.map { String(format: "%.2f", $0) } ?? "unknown"
+            lines.append("| \(r.label) | \(r.threads) | \(times) | \(work) | \(others) |")
+        }
+        let busiest = rows.compactMap(\.others).max() ?? 0
+        if busiest > 0.1 {
+            lines.append("")
+            lines.append(String(format: "Other processes kept up to %.2f CPUs busy during these measurements: the times are slower than on a quiet machine and not comparable with one.", busiest))
         }
         return lines.joined(separator: "\n")
     }

@@ -1,3 +1,5 @@
+import DenseKernels
+
 /// Batched forward and backward passes of a deep ResNet (PAPER.md §2):
 ///
 ///     h_0 = A x,   h_{k+1} = h_k + α_j f(h_k; θ_{k+1}),   F(x) = B h_L
@@ -214,6 +216,10 @@ public struct ResNet<T: NetworkScalar>: Sendable {
                                             }
                                             for k in stride(from: c.depth - 1, through: 0, by: -1) {
                                                 let h = states.baseAddress! + offset(k)
+                                                if keepsAll && k > 0 {
+                                                    // h_{k−1}, read by the next layer's pass: into the caches meanwhile.
+                                                    prefetch(states.baseAddress! + offset(k - 1), bytes: db * MemoryLayout<T>.stride)
+                                                }
                                                 // s = α ⊙ p_{k+1} (only the parameter gradients need it
                                                 // explicitly; otherwise α is folded into a later pass)
                                                 if parameterGradients && variant != .res1 {

@@ -48,7 +48,7 @@ public struct RandomStream: Sendable {
     /// The 64-bit nonce of this stream (counter words 2 and 3; part of its identity).
     public private(set) var nonce: SIMD2<UInt32>
     /// Index of the next 32-bit word of the sequence to be consumed.
-    public private(set) var position: UInt64
+    public internal(set) var position: UInt64
     /// Words of group `position >> 5`; valid whenever `position & 31 != 0`.
     var buffer: WordGroup
     /// Generator state: its next group is group `(position + 31) >> 5`.
@@ -185,6 +185,12 @@ public struct RandomStream: Sendable {
     public mutating func fillUniform(_ buffer: UnsafeMutableBufferPointer<Float>, low: Float = 0, high: Float = 1) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         if let prescaled = PrescaledUniformFloatTransform(low: low, high: high) {
+            #if RESNET_FMA && arch(x86_64)
+            if WideFill.isAvailable {
+                fillWide(prescaled, base, count: buffer.count)
+                return
+            }
+            #endif
             fill(prescaled, base, count: buffer.count)
         } else {
             fill(UniformFloatTransform(low: low, high: high), base, count: buffer.count)

@@ -13,6 +13,8 @@ public enum TrainingBenchmark {
         public var secondsPerStep: Double
         /// Fastest step.
         public var bestSecondsPerStep: Double
+        /// Slowest step.
+        public var worstSecondsPerStep: Double
         public var examplesPerSecond: Double
         /// Floating-point operations of the matrix products of one step (`stepFlops`).
         public var flopsPerStep: Double
@@ -41,9 +43,9 @@ public enum TrainingBenchmark {
         return 3 * residual + 2 * input + 3 * output
     }
 
-    /// Median and fastest seconds of one training step of `configuration` (after a warm-up step).
+    /// Median, fastest and slowest seconds of one training step of `configuration` (after a warm-up step).
     public static func stepTimes(_ configuration: TrainingConfiguration = TrainingConfiguration(),
-                                 features: Int = 784, threads: Int = 1, steps: Int = 15) throws -> (median: Double, best: Double) {
+                                 features: Int = 784, threads: Int = 1, steps: Int = 15) throws -> (median: Double, best: Double, worst: Double) {
         let batch = configuration.batchSize
         let data = syntheticDataset(count: batch * 2, features: features)
         let trainer = try Trainer(configuration: configuration, train: data, test: data.prefix(batch), threads: threads)
@@ -56,7 +58,7 @@ public enum TrainingBenchmark {
             if s > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         }
         times.sort()
-        return (times[times.count / 2], times[0])
+        return (times[times.count / 2], times[0], times[times.count - 1])
     }
 
     /// Median seconds of one training step of `configuration` (after a warm-up step).
@@ -94,30 +96,35 @@ public enum TrainingBenchmark {
     /// Step times of res-1 and res-3 (d = 30, L = 1000, batch 128, Adam) on 1 and `threads` threads.
     public static func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount, steps: Int = 15) throws -> [Row] {
         var rows: [Row] = []
-        let threadCounts = threads > 1 ? [1, threads] : [1]
         for variant in [ResidualVariant.res1, .res3] {
-            let config = TrainingConfiguration(model: variant, width: 30, depth: 1000, beta: 0.5)
-            let flops = stepFlops(try config.networkConfiguration(features: 784, classes: 10), batch: config.batchSize)
-            for t in threadCounts {
-                let seconds = try stepTimes(config, threads: t, steps: steps)
-                rows.append(Row(label: "\(variant.rawValue) d=30 L=1000 batch 128 Adam", threads: t,
-                                secondsPerStep: seconds.median, bestSecondsPerStep: seconds.best,
-                                examplesPerSecond: 128 / seconds.median, flopsPerStep: flops, steps: steps))
+            for t in threads > 1 ? [1, threads] : [1] {
+                rows.append(try row(variant, threads: t, steps: steps))
             }
         }
         return rows
+    }
+
+    /// The step time of `variant` (d = 30, L = 1000, batch 128, Adam) on `threads` threads.
+    public static func row(_ variant: ResidualVariant, threads: Int, steps: Int = 15) throws -> Row {
+        let config = TrainingConfiguration(model: variant, width: 30, depth: 1000, beta: 0.5)
+        let flops = stepFlops(try config.networkConfiguration(features: 784, classes: 10), batch: config.batchSize)
+        let seconds = try stepTimes(config, threads: threads, steps: steps)
+        return Row(label: "\(variant.rawValue) d=30 L=1000 batch 128 Adam", threads: threads,
+                   secondsPerStep: seconds.median, bestSecondsPerStep: seconds.best, worstSecondsPerStep: seconds.worst,
+                   examplesPerSecond: 128 / seconds.median, flopsPerStep: flops, steps: steps)
     }
 
     /// A plain-text table of the rows: ms per step (median and best), the GFLOP of the step's
     /// matrix products, the floor (their time at `peakGFLOPS` per thread), the fraction
     /// floor / median time, examples/s and the projected MNIST epoch.
     public static func formattedTable(_ rows: [Row], peakGFLOPS: Double) -> String {
-        var out = "configuration                      threads  ms/step (median, best)  GFLOP  floor ms  floor/time  examples/s  MNIST epoch (469 steps)\n"
+        var out = "configuration                      threads  ms/step (median, best, worst)  GFLOP  floor ms  floor/time  examples/s  MNIST epoch (469 steps)\n"
         for r in rows {
             let label = r.label.padding(toLength: 34, withPad: " ", startingAt: 0)
             let floor = r.flopsPerStep / (peakGFLOPS * 1e9 * Double(r.threads))
-            out += String(format: "%@ %7d %10.2f %8.2f %12.3f %9.2f %11.2f %11.0f %14.1f s\n", label, r.threads,
-                          r.secondsPerStep * 1000, r.bestSecondsPerStep * 1000, r.flopsPerStep / 1e9, floor * 1000,
+            out += String(format: "%@ %7d %10.2f %8.2f %6.2f %12.3f %9.2f %11.2f %11.0f %14.1f s\n", label, r.threads,
+                          r.secondsPerStep * 1000, r.bestSecondsPerStep * 1000, r.worstSecondsPerStep * 1000,
+                          r.flopsPerStep / 1e9, floor * 1000,
                           floor / r.secondsPerStep, r.examplesPerSecond, r.secondsPerStep * 469)
         }
         out += String(format: "floor: the step's matrix products at the measured FMA peak, %.1f GFLOP/s per thread\n", peakGFLOPS)

@@ -232,4 +232,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.lowercased().contains("uniform"))
     }
+
+    /// The training section's summary: one row per model and thread count with best, median
+    /// and worst times over 15 steps, and (on Linux) the CPUs other processes kept busy, a
+    /// number between 0 and the machine's CPUs.
+    func testBenchTrainingSectionReportsSpreadAndContention() throws {
+        let r = try run(["bench", "--section", "training", "--threads", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("| workload | threads | time (best) | time (median) | time (worst) | runs |"), r.stdout)
+        let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("| training step, res") }
+        XCTAssertEqual(rows.count, 2, r.stdout)
+        for row in rows {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let times = cells[2...4].compactMap { Double($0.replacingOccurrences(of: " ms", with: "")) }
+            XCTAssertEqual(times.count, 3, String(row))
+            XCTAssertTrue(times[0] <= times[1] && times[1] <= times[2], "best ≤ median ≤ worst: \(row)")
+            XCTAssertEqual(cells[5], "15", String(row))
+            #if os(Linux)
+            let others = try XCTUnwrap(Double(cells[cells.count - 1]), String(row))
+            XCTAssertTrue(others >= 0 && others <= Double(ProcessInfo.processInfo.activeProcessorCount) + 0.5, String(row))
+            #endif
+        }
+    }
 }
