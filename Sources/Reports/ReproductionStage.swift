@@ -121,16 +121,17 @@ public enum ReproductionStage: String, CaseIterable, Sendable {
     public func expectedSeconds(_ size: ReproductionSize) -> Double {
         let quick: Double, paper: Double
         switch self {
-        case .fig1: (quick, paper) = (1.3, 10)
-        case .fig2: (quick, paper) = (15, 100)
-        case .fig45: (quick, paper) = (2.6, 22)
-        case .fig7: (quick, paper) = (1.0, 38)
-        // Measured beside fig7 (same machine, same load): 0.9–1.1× at the quick size, 1.24× at the paper's.
-        case .fig7Reference: (quick, paper) = (1.0, 47)
-        case .fig8: (quick, paper) = (1.4, 1800)
-        case .fig9MNIST, .fig9CIFAR10: (quick, paper) = (14, 36_000)
-        case .limits: (quick, paper) = (2.1, 12)
-        case .moments: (quick, paper) = (2.5, 13)
+        // Measured on 2 Zen 5 cores with the AVX-512 paths (reproduce --quick, and the paper-size
+        // run without figure 9); figure 9's paper time is bench --section figure9's estimate.
+        case .fig1: (quick, paper) = (0.5, 2.2)
+        case .fig2: (quick, paper) = (3.2, 33)
+        case .fig45: (quick, paper) = (0.8, 3.4)
+        case .fig7: (quick, paper) = (0.5, 17)
+        case .fig7Reference: (quick, paper) = (0.4, 23)
+        case .fig8: (quick, paper) = (0.6, 76)
+        case .fig9MNIST, .fig9CIFAR10: (quick, paper) = (3.2, 8_000)
+        case .limits: (quick, paper) = (0.8, 4.4)
+        case .moments: (quick, paper) = (0.8, 3.2)
         case .claims: (quick, paper) = (0.1, 0.1)
         }
         switch size {
