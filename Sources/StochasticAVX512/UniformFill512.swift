@@ -23,6 +23,9 @@ public enum UniformFill512 {
                Float(x[8]), Float(x[9]), Float(x[10]), Float(x[11]), Float(x[12]), Float(x[13]), Float(x[14]), Float(x[15]))
     }
 
+    // The loop below repeats `XoshiroLanes.step` at 16 lanes: this target cannot import
+    // Stochastic (Stochastic imports it), and a generic step would not stay in registers.
+
     /// Writes `groups · 32` uniform Floats to `out` and advances the generator by as many words.
     ///
     /// `state` holds the eight SIMD8 state vectors of `XoshiroLanes` in the order

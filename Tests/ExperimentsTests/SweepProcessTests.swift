@@ -199,12 +199,17 @@ final class SweepProcessTests: XCTestCase {
         XCTAssertTrue(shard.output.contains("0-based"), shard.output)
     }
 
-    /// Train cells end to end on a tiny IDX dataset: half the cells fail on their own (their
-    /// run folder is blocked by a file), the others finish, collect and plot draw figure 9.
-    func testTrainSweepWithAFailingCell() throws {
+    /// The tiny MNIST files in `directory/data`, the folder the train specs below name.
+    private func writeTinyMNIST() throws {
         let data = directory.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try TinyMNIST.write(to: data)
+    }
+
+    /// Train cells end to end on a tiny IDX dataset: half the cells fail on their own (their
+    /// run folder is blocked by a file), the others finish, collect and plot draw figure 9.
+    func testTrainSweepWithAFailingCell() throws {
+        try writeTinyMNIST()
         let yaml = """
         command: train
         settings:
@@ -272,9 +277,7 @@ final class SweepProcessTests: XCTestCase {
     /// last finite accuracy in last_finite_test_accuracy; figure 9 hatches a cell whose best
     /// run diverged and counts it.
     func testDivergedRunsTakeTheReferenceAccuracy() throws {
-        let data = directory.appendingPathComponent("data")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        try TinyMNIST.write(to: data)
+        try writeTinyMNIST()
         let yaml = """
         command: train
         settings:
