@@ -100,16 +100,16 @@ extension Double: NetworkScalar {
                                                 b: UnsafePointer<Double>, ldb: Int, slope: Double,
                                                 c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool,
                                                 scratch: UnsafeMutablePointer<Double>) {
-        for i in 0..<m {
-            for j in 0..<n {
-                var total: Double = 0
-                for p in 0..<k {
-                    let x = b[j * ldb + p]
-                    total += a[i * lda + p] * (x > 0 ? x : slope * x)
-                }
-                c[i * ldc + j] = accumulate ? c[i * ldc + j] + total : total
+        // σ(B) materialized, then the reference GEMM: the protocol's contract by construction,
+        // accumulation included (C + a₀σ(b₀) + a₁σ(b₁) + … term by term, not C + Σ).
+        for j in 0..<n {
+            for p in 0..<k {
+                let x = b[j * ldb + p]
+                scratch[j * k + p] = x > 0 ? x : slope * x
             }
         }
+        referenceGEMM(transposeA: false, transposeB: true, m: m, n: n, k: k, a: a, lda: lda, b: scratch, ldb: k,
+                      c: c, ldc: ldc, accumulate: accumulate)
     }
 
     public static func fillUniform(_ buffer: UnsafeMutableBufferPointer<Double>, low: Double, high: Double,
