@@ -21,7 +21,8 @@ where RawSignificand: FixedWidthInteger {
     /// C (+)= A·σ(B)ᵀ with σ(x) = x > 0 ? x : slope·x: A m×k, B stored n×k, C m×n (row-major).
     /// The same numbers as materializing σ(B) and calling `gemm(transposeB: true)` with the
     /// blocked GEMM (the weight gradient of a rectified layer without the σ(B) pass). `scratch`
-    /// (n·k values) holds σ(B) on the shapes that do not rectify while packing.
+    /// (n·k values) holds σ(B) on the shapes that do not rectify while packing (Float) or always
+    /// (Double: σ(B), then the reference GEMM).
     static func gemmRectifiedTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
                                          b: UnsafePointer<Self>, ldb: Int, slope: Self,
                                          c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool,
