@@ -22,39 +22,20 @@ extension FloatLoops {
                              _ bias: UnsafePointer<Float>, _ hasBias: Bool, _ out: UnsafeMutablePointer<Float>,
                              _ activated: UnsafeMutablePointer<Float>, _ activates: Bool, _ slope: Float,
                              _ rows: Int, _ columns: Int) {
-        let vectorEnd = columns & ~7
         let zero = SIMD8<Float>(repeating: 0), s = SIMD8<Float>(repeating: slope)
-        for i in 0..<rows {
-            let o = i * columns
-            let bi: Float = hasBias ? bias[i] : 0
-            let bv = SIMD8<Float>(repeating: bi)
-            var j = 0
-            while j < vectorEnd {
-                let hv = UnsafeRawPointer(h + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                var zv = UnsafeRawPointer(z + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                if hasBias { zv += bv }
-                let av = UnsafeRawPointer(alpha + j).loadUnaligned(as: SIMD8<Float>.self)
-                #if RESNET_FMA
-                let r = hv.addingProduct(av, zv)
-                #else
-                let r = hv + av * zv
-                #endif
-                UnsafeMutableRawPointer(out + o + j).storeBytes(of: r, as: SIMD8<Float>.self)
-                if activates {
-                    UnsafeMutableRawPointer(activated + o + j).storeBytes(of: r.replacing(with: r * s, where: r .<= zero),
-                                                                         as: SIMD8<Float>.self)
-                }
-                j += 8
-            }
-            while j < columns {
-                var zj = z[o + j]
-                if hasBias { zj += bi }
-                let r = h[o + j] + alpha[j] * zj
-                out[o + j] = r
-                if activates { activated[o + j] = r > 0 ? r : slope * r }
-                j += 1
-            }
-        }
+        sweep(rows: rows, columns: columns, state: { i -> Float in hasBias ? bias[i] : 0 }, vector: { bi, o, j in
+            var zv = load(z + o + j)
+            if hasBias { zv += SIMD8<Float>(repeating: bi) }
+            let r = multiplyAdd(load(h + o + j), load(alpha + j), zv)
+            store(r, out + o + j)
+            if activates { store(r.replacing(with: r * s, where: r .<= zero), activated + o + j) }
+        }, scalar: { bi, o, j in
+            var zj = z[o + j]
+            if hasBias { zj += bi }
+            let r = h[o + j] + alpha[j] * zj
+            out[o + j] = r
+            if activates { activated[o + j] = r > 0 ? r : slope * r }
+        })
     }
 
     /// p[i, j] += σ'(x[i, j])·t[i, j] (σ' = 1 for x > 0, else `slope`) and, when `scaled` is
@@ -64,39 +45,25 @@ extension FloatLoops {
     static func derivativeAccumulate(at x: UnsafePointer<Float>, _ t: UnsafePointer<Float>, into p: UnsafeMutablePointer<Float>,
                                      slope: Float, alpha: UnsafePointer<Float>, scaled: UnsafeMutablePointer<Float>?,
                                      rowSums: UnsafeMutablePointer<Float>?, rows: Int, columns: Int) {
-        let vectorEnd = columns & ~7
         let zero = SIMD8<Float>(repeating: 0), s = SIMD8<Float>(repeating: slope)
-        for i in 0..<rows {
-            let o = i * columns
-            var acc = SIMD8<Float>(repeating: 0)
-            var j = 0
-            while j < vectorEnd {
-                let xv = UnsafeRawPointer(x + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                let tv = UnsafeRawPointer(t + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                let pv = UnsafeRawPointer(p + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                let np = tv.replacing(with: tv * s, where: xv .<= zero) + pv
-                UnsafeMutableRawPointer(p + o + j).storeBytes(of: np, as: SIMD8<Float>.self)
-                if let scaled {
-                    let av = UnsafeRawPointer(alpha + j).loadUnaligned(as: SIMD8<Float>.self)
-                    let sv = np * av
-                    UnsafeMutableRawPointer(scaled + o + j).storeBytes(of: sv, as: SIMD8<Float>.self)
-                    acc += sv
-                }
-                j += 8
-            }
-            var total = acc.sum()
-            while j < columns {
-                let np = (x[o + j] > 0 ? t[o + j] : slope * t[o + j]) + p[o + j]
-                p[o + j] = np
-                if let scaled {
-                    let sv = alpha[j] * np
-                    scaled[o + j] = sv
-                    total += sv
-                }
-                j += 1
-            }
+        summingSweep(rows: rows, columns: columns, vector: { o, j in
+            let xv = load(x + o + j), tv = load(t + o + j)
+            let np = tv.replacing(with: tv * s, where: xv .<= zero) + load(p + o + j)
+            store(np, p + o + j)
+            guard let scaled else { return zero }
+            let sv = np * load(alpha + j)
+            store(sv, scaled + o + j)
+            return sv
+        }, scalar: { o, j in
+            let np = (x[o + j] > 0 ? t[o + j] : slope * t[o + j]) + p[o + j]
+            p[o + j] = np
+            guard let scaled else { return 0 }
+            let sv = alpha[j] * np
+            scaled[o + j] = sv
+            return sv
+        }, rowEnd: { i, total in
             if let rowSums { rowSums[i] = total }
-        }
+        })
     }
 
     /// t[i, j] *= σ'(x[i, j]) (σ' = 1 for x > 0, else `slope`) and, when `rowSums` is given,
@@ -104,59 +71,38 @@ extension FloatLoops {
     @inlinable
     static func multiplyByDerivative(at x: UnsafePointer<Float>, _ t: UnsafeMutablePointer<Float>, slope: Float,
                                      rowSums: UnsafeMutablePointer<Float>?, rows: Int, columns: Int) {
-        let vectorEnd = columns & ~7
         let zero = SIMD8<Float>(repeating: 0), s = SIMD8<Float>(repeating: slope)
-        for i in 0..<rows {
-            let o = i * columns
-            var acc = SIMD8<Float>(repeating: 0)
-            var j = 0
-            while j < vectorEnd {
-                let xv = UnsafeRawPointer(x + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                let tv = UnsafeRawPointer(t + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                let d = tv.replacing(with: tv * s, where: xv .<= zero)
-                UnsafeMutableRawPointer(t + o + j).storeBytes(of: d, as: SIMD8<Float>.self)
-                acc += d
-                j += 8
-            }
-            var total = acc.sum()
-            while j < columns {
-                let d = x[o + j] > 0 ? t[o + j] : slope * t[o + j]
-                t[o + j] = d
-                total += d
-                j += 1
-            }
+        summingSweep(rows: rows, columns: columns, vector: { o, j in
+            let xv = load(x + o + j), tv = load(t + o + j)
+            let d = tv.replacing(with: tv * s, where: xv .<= zero)
+            store(d, t + o + j)
+            return d
+        }, scalar: { o, j in
+            let d = x[o + j] > 0 ? t[o + j] : slope * t[o + j]
+            t[o + j] = d
+            return d
+        }, rowEnd: { i, total in
             if let rowSums { rowSums[i] = total }
-        }
+        })
     }
 
     /// p[i, j] += b[i] and out[i, j] = σ(p[i, j]) with σ(x) = x > 0 ? x : slope·x.
     @inlinable
     static func biasRectify(_ p: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>,
                             slope: Float, rows: Int, columns: Int) {
-        let vectorEnd = columns & ~7
         let zero = SIMD8<Float>(repeating: 0), s = SIMD8<Float>(repeating: slope)
-        for i in 0..<rows {
-            let o = i * columns
-            let bi: Float = bias?[i] ?? 0
-            let bv = SIMD8<Float>(repeating: bi)
-            var j = 0
-            while j < vectorEnd {
-                var xv = UnsafeRawPointer(p + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                if bias != nil {
-                    xv += bv
-                    UnsafeMutableRawPointer(p + o + j).storeBytes(of: xv, as: SIMD8<Float>.self)
-                }
-                UnsafeMutableRawPointer(out + o + j).storeBytes(of: xv.replacing(with: xv * s, where: xv .<= zero),
-                                                               as: SIMD8<Float>.self)
-                j += 8
+        sweep(rows: rows, columns: columns, state: { i -> Float in bias?[i] ?? 0 }, vector: { bi, o, j in
+            var xv = load(p + o + j)
+            if bias != nil {
+                xv += SIMD8<Float>(repeating: bi)
+                store(xv, p + o + j)
             }
-            while j < columns {
-                var x = p[o + j]
-                if bias != nil { x += bi; p[o + j] = x }
-                out[o + j] = x > 0 ? x : slope * x
-                j += 1
-            }
-        }
+            store(xv.replacing(with: xv * s, where: xv .<= zero), out + o + j)
+        }, scalar: { bi, o, j in
+            var x = p[o + j]
+            if bias != nil { x += bi; p[o + j] = x }
+            out[o + j] = x > 0 ? x : slope * x
+        })
     }
 }
 
@@ -167,24 +113,13 @@ extension FloatLoops {
     static func scaledDerivativeAccumulate(at x: UnsafePointer<Float>, _ t: UnsafePointer<Float>,
                                            into p: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>,
                                            slope: Float, rows: Int, columns: Int) {
-        let vectorEnd = columns & ~7
         let zero = SIMD8<Float>(repeating: 0), s = SIMD8<Float>(repeating: slope)
-        for i in 0..<rows {
-            let o = i * columns
-            var j = 0
-            while j < vectorEnd {
-                let xv = UnsafeRawPointer(x + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                let tv = UnsafeRawPointer(t + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                let av = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
-                let pv = UnsafeRawPointer(p + o + j).loadUnaligned(as: SIMD8<Float>.self)
-                let factor = av.replacing(with: av * s, where: xv .<= zero)
-                UnsafeMutableRawPointer(p + o + j).storeBytes(of: tv * factor + pv, as: SIMD8<Float>.self)
-                j += 8
-            }
-            while j < columns {
-                p[o + j] = t[o + j] * (x[o + j] > 0 ? a[j] : slope * a[j]) + p[o + j]
-                j += 1
-            }
-        }
+        sweep(rows: rows, columns: columns, vector: { o, j in
+            let xv = load(x + o + j), av = load(a + j)
+            let factor = av.replacing(with: av * s, where: xv .<= zero)
+            store(load(t + o + j) * factor + load(p + o + j), p + o + j)
+        }, scalar: { o, j in
+            p[o + j] = t[o + j] * (x[o + j] > 0 ? a[j] : slope * a[j]) + p[o + j]
+        })
     }
 }

@@ -21,7 +21,8 @@ where RawSignificand: FixedWidthInteger {
     /// C (+)= A·σ(B)ᵀ with σ(x) = x > 0 ? x : slope·x: A m×k, B stored n×k, C m×n (row-major).
     /// The same numbers as materializing σ(B) and calling `gemm(transposeB: true)` with the
     /// blocked GEMM (the weight gradient of a rectified layer without the σ(B) pass). `scratch`
-    /// (n·k values) holds σ(B) on the shapes that do not rectify while packing.
+    /// (n·k values) holds σ(B) on the shapes that do not rectify while packing (Float) or always
+    /// (Double: σ(B), then the reference GEMM).
     static func gemmRectifiedTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
                                          b: UnsafePointer<Self>, ldb: Int, slope: Self,
                                          c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool,
@@ -100,16 +101,16 @@ extension Double: NetworkScalar {
                                                 b: UnsafePointer<Double>, ldb: Int, slope: Double,
                                                 c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool,
                                                 scratch: UnsafeMutablePointer<Double>) {
-        for i in 0..<m {
-            for j in 0..<n {
-                var total: Double = 0
-                for p in 0..<k {
-                    let x = b[j * ldb + p]
-                    total += a[i * lda + p] * (x > 0 ? x : slope * x)
-                }
-                c[i * ldc + j] = accumulate ? c[i * ldc + j] + total : total
+        // σ(B) materialized, then the reference GEMM: the protocol's contract by construction,
+        // accumulation included (C + a₀σ(b₀) + a₁σ(b₁) + … term by term, not C + Σ).
+        for j in 0..<n {
+            for p in 0..<k {
+                let x = b[j * ldb + p]
+                scratch[j * k + p] = x > 0 ? x : slope * x
             }
         }
+        referenceGEMM(transposeA: false, transposeB: true, m: m, n: n, k: k, a: a, lda: lda, b: scratch, ldb: k,
+                      c: c, ldc: ldc, accumulate: accumulate)
     }
 
     public static func fillUniform(_ buffer: UnsafeMutableBufferPointer<Double>, low: Double, high: Double,
