@@ -9,6 +9,8 @@ import Foundation
 ///   take everything up to the closing brace. An ASCII `-` leading a script becomes `−`.
 /// - `*` after a letter and before `(` is a superscript star (`β*(H)`).
 /// - `_` or `^` that starts no script (`a _ b`, `x_`) stays as it is.
+/// - A backslash makes the next `_`, `^`, `*` or `\` literal (`my\_data` reads `my_data`);
+///   `literal(_:)` escapes text that is not markup (file or dataset names) this way.
 ///
 /// Scripts are drawn at 70 % of the text size with `baseline-shift="sub"` / `"super"`, which
 /// every SVG renderer we target (browsers, rsvg-convert) supports; the shift is relative to
@@ -45,6 +47,11 @@ public enum MathText {
         var i = 0
         while i < chars.count {
             let c = chars[i]
+            if c == "\\", i + 1 < chars.count, MathText.escapable.contains(chars[i + 1]) {
+                append(String(chars[i + 1]), .none)
+                i += 2
+                continue
+            }
             let afterNonSpace = i > 0 && !chars[i - 1].isWhitespace
             if (c == "_" || c == "^") && afterNonSpace && i + 1 < chars.count {
                 let shift: Shift = c == "_" ? .sub : .super
@@ -70,6 +77,20 @@ public enum MathText {
             }
             append(String(c), .none)
             i += 1
+        }
+        return out
+    }
+
+    /// The characters a backslash makes literal.
+    static let escapable: Set<Character> = ["_", "^", "*", "\\"]
+
+    /// `text` escaped so that it reads as written (no scripts): for names that come from the
+    /// user, such as file or dataset names, placed into a label.
+    public static func literal(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if escapable.contains(c) { out.append("\\") }
+            out.append(c)
         }
         return out
     }

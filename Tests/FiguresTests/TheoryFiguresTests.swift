@@ -163,6 +163,13 @@ final class BandAndAccuracyFigureTests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "class=\"cell-hatch\"").count - 1, 1)
         XCTAssertTrue(svg.contains("L = 30, d = 30, 2 epochs · lr ∈ {0.1, 1}"))
     }
+
+    /// A dataset name from a hand-written table reads as written: `my_data` is no subscript.
+    func testDatasetNameIsLiteral() {
+        let points = [TrainingFigures.AccuracyPoint(beta: 1, hurst: 0.5, learningRate: 0.1, accuracy: 0.9)]
+        let svg = TrainingFigures.accuracyHeatmapFigure(points, dataset: "my_data^2").svg()
+        XCTAssertTrue(svg.contains(">my_data^2: test accuracy, best over lr<"), "the title is one plain run")
+    }
 }
 
 final class PhaseFigureNonFiniteTests: XCTestCase {

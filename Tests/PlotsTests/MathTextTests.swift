@@ -26,6 +26,17 @@ final class MathTextTests: XCTestCase {
         XCTAssertEqual(MathText.svg("x_{open", size: 10), "x_{open")   // no closing brace: literal
     }
 
+    func testBackslashMakesMarkupLiteral() {
+        XCTAssertEqual(MathText.svg(#"my\_data"#, size: 10), "my_data")
+        XCTAssertEqual(MathText.svg(#"a\^b β\*(H) c\\d e\f"#, size: 10), #"a^b β*(H) c\d e\f"#)
+        // `literal` escapes user text (file names, dataset names) so it reads as written.
+        for name in ["my_data", "run^2", "x_{1}", "β*(H)", #"C:\dir\a_b"#, "plain", "a_b^c"] {
+            XCTAssertEqual(MathText.plain(MathText.literal(name)), name)
+            XCTAssertEqual(MathText.runs(MathText.literal(name)).map(\.shift), [.none])
+        }
+        XCTAssertEqual(MathText.svg("h_L of " + MathText.literal("my_data"), size: 10), "h" + sub("L") + " of my_data")
+    }
+
     func testEscapingStaysEscaped() {
         XCTAssertEqual(MathText.svg("a<b & c>\"d'", size: 10), "a&lt;b &amp; c&gt;&quot;d&apos;")
         XCTAssertEqual(MathText.svg("x_{<&>}", size: 10), "x" + sub("&lt;&amp;&gt;"))
