@@ -15,6 +15,10 @@ final class FigureOptionsTests: XCTestCase {
         XCTAssertEqual(try FigureOptions.fontSize(parsing: "10"), 10)
         XCTAssertEqual(try FigureOptions.fontSize(parsing: "9pt"), 12)
         for bad in ["0", "big", "100", "-3"] { XCTAssertThrowsError(try FigureOptions.fontSize(parsing: bad), bad) }
+        // Messages state sizes briefly, and a non-number is not called a size in px.
+        XCTAssertThrowsError(try FigureOptions.fontSize(parsing: "1000pt")) { XCTAssertTrue("\($0)".contains("is 1333 px;"), "\($0)") }
+        XCTAssertThrowsError(try FigureSize(parsing: "nanxnan")) { XCTAssertTrue("\($0)".contains("is not a size"), "\($0)") }
+        XCTAssertThrowsError(try FigureSize(parsing: "0.1x0.1in")) { XCTAssertTrue("\($0)".contains("is 9.6×9.6 px;"), "\($0)") }
     }
 
     func panels() -> [Panel] {
