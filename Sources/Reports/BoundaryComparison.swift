@@ -44,8 +44,13 @@ struct BoundaryComparison: Equatable {
         let pairs = hursts.compactMap { h in point(exact, h).flatMap { e in point(reference, h).map { (h, e, $0) } } }
             .filter { $0.1.estimate.isFinite && $0.2.estimate.isFinite }
         guard !pairs.isEmpty else {
-            summary = "Only the \(exact.isEmpty ? "reference" : "exact") sampler's run is here: run both stages " +
-                "(fig7 and fig7-reference) to compare."
+            if exact.isEmpty || reference.isEmpty {
+                summary = "Only the \(exact.isEmpty ? "reference" : "exact") sampler's run is here: run both stages " +
+                    "(fig7 and fig7-reference) to compare."
+            } else {
+                summary = "Both samplers ran, but no H has a crossing inside the β grid in both runs: nothing to compare " +
+                    "(run both stages on the same H, with a β grid wide enough to cross the boundary)."
+            }
             return
         }
         let disjoint = pairs.filter { _, e, r in e.interval.upper < r.interval.lower || r.interval.upper < e.interval.lower }

@@ -109,6 +109,14 @@ final class ReportsTests: XCTestCase {
         XCTAssertEqual(shown, stride(from: 0, through: 50, by: 5).map { hursts[$0] })
         XCTAssertEqual(BoundaryComparison.shown(Array(hursts.prefix(9))), Array(hursts.prefix(9)))
 
+        // Both samplers ran, but no H has a crossing in both: the summary says so, not that a run is missing.
+        let noCrossing = BoundaryComparison(exact: [point(0.2, .nan), point(0.8, 0.7)], reference: [point(0.2, 0.46), point(0.8, .nan)])
+        XCTAssertEqual(noCrossing.rows[0][1], "no crossing in the β grid")
+        XCTAssertFalse(noCrossing.summary.contains("Only the"), noCrossing.summary)
+        XCTAssertTrue(noCrossing.summary.contains("no H has a crossing inside the β grid in both runs"), noCrossing.summary)
+        let disjointH = BoundaryComparison(exact: [point(0.2, 0.45)], reference: [point(0.8, 0.75)])
+        XCTAssertTrue(disjointH.summary.contains("no H has a crossing inside the β grid in both runs"), disjointH.summary)
+
         // In the report: the table sits in figure 7's section, in both formats; without any
         // figure-7 boundary there is none.
         var exact = StageOutcome(stage: .fig7)
