@@ -96,8 +96,12 @@ public enum SweepFigures {
     /// (an error saying so); simulate tables draw figure 7 when every row is an fBm cell and
     /// there are several H, else figure 2 at a single depth, else the curves over depth.
     static func automaticKind(_ table: Table, isTrain: Bool, hasWeightPaths: Bool) throws -> SweepFigureKind {
-        let hursts = table.column("hurst")
-        let everyRowHasHurst = hursts.allSatisfy { Double($0) != nil }
+        // Figure 9 reads H from the hurst column; a simulate table may also have it in the init
+        // itself (`fbm-reference:0.3`, `fbm:0.3`), as `simulationResult` reads it.
+        let hursts = table.rows.indices.map { i -> Double? in
+            Double(table.value(i, "hurst")) ?? (isTrain ? nil : (try? Initialization(parsing: table.value(i, "init")))?.hurst)
+        }
+        let everyRowHasHurst = hursts.allSatisfy { $0 != nil }
         if isTrain {
             if hasWeightPaths { return .weights }
             let numeric = ["beta", "lr"].allSatisfy { table.header.contains($0) && table.column($0).allSatisfy { Double($0) != nil } }
@@ -107,7 +111,7 @@ public enum SweepFigures {
             }
             return .accuracy
         }
-        if everyRowHasHurst && Set(hursts).count > 1 { return .phase }
+        if everyRowHasHurst && Set(hursts.compactMap { $0 }).count > 1 { return .phase }
         return Set(table.column("depth")).count == 1 ? .histograms : .curves
     }
 
