@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Rules (everything else is literal text):
 /// - `_x` / `^x` after a non-space character: a subscript / superscript of the token `x` —
-///   a run of letters and digits (for `^`, optionally after a sign: `L^-β`); `_{…}` / `^{…}`
-///   take everything up to the closing brace. An ASCII `-` leading a script becomes `−`.
+///   a run of letters and digits, Unicode super- and subscript digits excepted (for `^`,
+///   optionally after a sign: `L^-β`); `_{…}` / `^{…}` take everything up to the closing brace. An ASCII `-` leading a script becomes `−`.
 /// - `*` after a letter and before `(` is a superscript star (`β*(H)`).
 /// - `_` or `^` that starts no script (`a _ b`, `x_`) stays as it is.
 /// - A backslash makes the next `_`, `^`, `*` or `\` literal (`my\_data` reads `my_data`);
@@ -63,7 +63,7 @@ public enum MathText {
                 var j = i + 1
                 if c == "^" && j < chars.count && (chars[j] == "-" || chars[j] == "+" || chars[j] == "−") { j += 1 }
                 let tokenStart = j
-                while j < chars.count && (chars[j].isLetter || chars[j].isNumber) { j += 1 }
+                while j < chars.count && MathText.isTokenCharacter(chars[j]) { j += 1 }
                 if j > tokenStart {
                     append(scriptText(String(chars[(i + 1)..<j])), shift)
                     i = j
@@ -79,6 +79,13 @@ public enum MathText {
             i += 1
         }
         return out
+    }
+
+    /// Whether `c` continues a script's token: a letter or a digit, but not a Unicode super-
+    /// or subscript digit (`h_diff²` squares h_diff, its `²` is not part of the subscript).
+    static func isTokenCharacter(_ c: Character) -> Bool {
+        guard c.isLetter || c.isNumber else { return false }
+        return !c.unicodeScalars.contains { "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉".unicodeScalars.contains($0) }
     }
 
     /// The characters a backslash makes literal.

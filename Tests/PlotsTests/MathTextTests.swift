@@ -15,6 +15,9 @@ final class MathTextTests: XCTestCase {
         XCTAssertEqual(MathText.svg("‖h_L‖/‖h_0‖", size: 10), "‖h" + sub("L") + "‖/‖h" + sub("0") + "‖")
         XCTAssertEqual(MathText.svg("10^{3}", size: 11), "10" + sup("3", "7.7"))
         XCTAssertEqual(MathText.svg("α_L = L^{-1/2}", size: 10), "α" + sub("L") + " = L" + sup("−1/2"))
+        // A Unicode square after a script squares the whole symbol: it is not part of the script.
+        XCTAssertEqual(MathText.svg("√E[h_diff²]", size: 10), "√E[h" + sub("diff") + "²]")
+        XCTAssertEqual(MathText.svg("x_1₂", size: 10), "x" + sub("1") + "₂")
     }
 
     func testLiteralUnderscoresAndCarets() {
