@@ -6,7 +6,8 @@ import Foundation
 /// Rules (everything else is literal text):
 /// - `_x` / `^x` after a non-space character: a subscript / superscript of the token `x` —
 ///   a run of letters and digits, Unicode super- and subscript digits excepted (for `^`,
-///   optionally after a sign: `L^-β`); `_{…}` / `^{…}` take everything up to the closing brace. An ASCII `-` leading a script becomes `−`.
+///   optionally after a sign: `L^-β`); `_{…}` / `^{…}` take everything up to the closing brace.
+///   An ASCII `-` leading a script becomes `−`.
 /// - `*` after a letter and before `(` is a superscript star (`β*(H)`).
 /// - `_` or `^` that starts no script (`a _ b`, `x_`) stays as it is.
 /// - A backslash makes the next `_`, `^`, `*` or `\` literal (`my\_data` reads `my_data`);
