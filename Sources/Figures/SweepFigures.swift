@@ -50,7 +50,7 @@ public enum SweepFigures {
                                                             diverged: table.value(i, "diverged") == "1"))
             }
             let datasets = Set(table.column("dataset"))
-            let name = datasets.count == 1 ? datasets.first! : datasets.sorted().joined(separator: "+")
+            let name = datasets.count == 1 ? datasets.first! : datasets.sorted().joined(separator: "+")  // plain text
             return (TrainingFigures.accuracyHeatmapFigure(points, dataset: name, setting: trainingSetting(table)), kind)
         case .weights:
             guard !weightPaths.isEmpty else {
@@ -82,7 +82,8 @@ public enum SweepFigures {
             guard table.header.contains(name) else { return nil }
             var seen: [String] = []
             for v in table.column(name) where !seen.contains(v) { seen.append(v) }
-            return seen.isEmpty ? nil : seen.joined(separator: "/")
+            // Read from the table as written: no markup (see `MathText.literal`).
+            return seen.isEmpty ? nil : MathText.literal(seen.joined(separator: "/"))
         }
         var parts: [String] = []
         if let depth = values("depth") { parts.append("L = \(depth)") }
