@@ -68,7 +68,9 @@ public enum SweepFigures {
             switch kind {
             case .phase:
                 let diagram = try PhaseDiagram(result)
-                return (PhaseFigures.heatmapFigure(diagram, depth: result.spec.depths.max()!, width: result.spec.width, theory: theory), kind)
+                let referenceSampler = result.spec.initializations.allSatisfy { if case .fbmReference = $0 { true } else { false } }
+                return (PhaseFigures.heatmapFigure(diagram, depth: result.spec.depths.max()!, width: result.spec.width,
+                                                   title: referenceSampler ? PhaseFigures.referenceSamplerTitle : nil, theory: theory), kind)
             case .histograms: return (SimulationFigures.histogramFigure(result, theory: theory), kind)
             default: return (SimulationFigures.differencesFigure(result, theory: theory), kind)
             }

@@ -190,7 +190,10 @@ final class GridAndStoreTests: XCTestCase {
         _ = try SweepRunner(plan: try plan(spec), store: store, options: SweepOptions()).run()
         let table = try Collector.collect(store)
         XCTAssertEqual(Set(table.rows.map { $0[table.header.firstIndex(of: "hurst")!] }), [""])
-        XCTAssertEqual(try SweepFigures.figure(header: table.header, rows: table.rows).1, .phase)
+        let (figure, kind) = try SweepFigures.figure(header: table.header, rows: table.rows)
+        XCTAssertEqual(kind, .phase)
+        // Its title names the sampler: the weights are not fBm.
+        XCTAssertEqual(figure.title, PhaseFigures.referenceSamplerTitle)
     }
 
     /// Many workers in one process: each cell runs once (the lock is per open file).
