@@ -95,8 +95,8 @@ final class ReportsTests: XCTestCase {
         }
         let comparison = BoundaryComparison(exact: [point(0.2, 0.45), point(0.8, 0.70), point(0.9, 0.80)],
                                             reference: [point(0.2, 0.46), point(0.8, 0.75)])
-        XCTAssertEqual(comparison.rows, [["0.2", "0.45 [0.44, 0.46]", "0.46 [0.45, 0.47]", "0.01"],
-                                         ["0.8", "0.7 [0.69, 0.71]", "0.75 [0.74, 0.76]", "0.05"],
+        XCTAssertEqual(comparison.rows, [["0.2", "0.45 [0.44, 0.46]", "0.46 [0.45, 0.47]", "+0.01"],
+                                         ["0.8", "0.7 [0.69, 0.71]", "0.75 [0.74, 0.76]", "+0.05"],
                                          ["0.9", "0.8 [0.79, 0.81]", "not run", ""]])
         XCTAssertTrue(comparison.summary.hasPrefix("Over the 2 H of both runs the reference sampler's β* differs from the exact one's by at most +0.05 (at H = 0.8), and the 95 % intervals are disjoint at 1 H (0.8); for H > 1/2 the difference is +0.05 on average."), comparison.summary)
 
