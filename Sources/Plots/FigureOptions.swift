@@ -29,6 +29,7 @@ public struct FigureSize: Hashable, Sendable, CustomStringConvertible {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         var body = Substring(t), scale = FigureSize.pixelsPerInch
         if body.hasSuffix("px") { body = body.dropLast(2); scale = 1 } else if body.hasSuffix("in") { body = body.dropLast(2) }
+        body = Substring(body.trimmingCharacters(in: .whitespaces))   // `6.5x4 in`
         let parts = body.split(separator: "x", omittingEmptySubsequences: false).flatMap {
             $0.split(separator: "×", omittingEmptySubsequences: false)
         }
@@ -67,7 +68,7 @@ public struct FigureOptions: Hashable, Sendable {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         var body = Substring(t), scale = 1.0
         if body.hasSuffix("px") { body = body.dropLast(2) } else if body.hasSuffix("pt") { body = body.dropLast(2); scale = 4.0 / 3 }
-        guard let v = Double(body), v.isFinite else {
+        guard let v = Double(body.trimmingCharacters(in: .whitespaces)), v.isFinite else {
             throw FigureOptionError("'\(text)' is not a font size: write a number of pixels (10, 10px) or points (8pt)")
         }
         guard acceptedFontSizes.contains(v * scale) else {
