@@ -194,6 +194,10 @@ public struct SweepSpec: Sendable, Equatable {
             guard let setting = command.setting(key) else {
                 throw SpecError(source: "--set", key: key, "unknown setting for \(command.rawValue); accepted: \(Self.acceptedKeys(command))")
             }
+            // A list would make an axis; a path may hold a comma.
+            if setting.axis == .none, !setting.isPath, raw.contains(",") {
+                throw SpecError(source: "--set", key: key, "takes one value, not a list (it cannot be an axis; got \(raw))")
+            }
             if setting.isPath, !raw.isEmpty {
                 raw = URL(fileURLWithPath: raw, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
                     .standardizedFileURL.path

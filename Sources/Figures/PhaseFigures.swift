@@ -4,6 +4,12 @@ import Support
 
 /// Figure 7: the β × H phase diagram at initialization.
 public enum PhaseFigures {
+    /// The title of figure 7 drawn with fBm weights.
+    public static let defaultTitle = "Phase diagram at initialization: fBm weights, α_L = L^{-β}"
+    /// The title of figure 7 drawn with the reference code's sampler (`fbm-reference:<H>`),
+    /// whose weights are not fBm: the same grid must not read as figure 7.
+    public static let referenceSamplerTitle = "Phase diagram with the reference code's fBm sampler, α_L = L^{-β}"
+
     /// Two heatmaps (forward: h_diff; gradient: grad_diff, each cell summarized as the
     /// diagram's `cellStatistic` says: by default the mean of log10) with β upward and H
     /// rightward, a diverging colour scale clipped to [−1, 1], +∞ cells (explosion: a probe
@@ -33,7 +39,7 @@ public enum PhaseFigures {
                                          xLabel: "Hurst index H", yLabel: "β", colorbarLabel: diagram.cellStatistic.label(metric),
                                          overlays: overlays, nonFinite: .distinct(nan: RGBColor(0x404040), positiveInfinity: nil)))
         }
-        var figure = Figure(title: title ?? "Phase diagram at initialization: fBm weights, α_L = L^{-β}",
+        var figure = Figure(title: title ?? defaultTitle,
                             columns: 2,
                             panels: [panel("forward", diagram.forward, diagram.forwardHasNaN, diagram.forwardBoundary, "‖h_L − h_0‖/‖h_0‖"),
                                      panel("gradient", diagram.gradient, diagram.gradientHasNaN, diagram.gradientBoundary, "‖p_L − p_0‖/‖p_L‖")],

@@ -50,7 +50,7 @@ public enum SweepFigures {
                                                             diverged: table.value(i, "diverged") == "1"))
             }
             let datasets = Set(table.column("dataset"))
-            let name = datasets.count == 1 ? datasets.first! : datasets.sorted().joined(separator: "+")
+            let name = datasets.count == 1 ? datasets.first! : datasets.sorted().joined(separator: "+")  // plain text
             return (TrainingFigures.accuracyHeatmapFigure(points, dataset: name, setting: trainingSetting(table)), kind)
         case .weights:
             guard !weightPaths.isEmpty else {
@@ -68,7 +68,9 @@ public enum SweepFigures {
             switch kind {
             case .phase:
                 let diagram = try PhaseDiagram(result)
-                return (PhaseFigures.heatmapFigure(diagram, depth: result.spec.depths.max()!, width: result.spec.width, theory: theory), kind)
+                let referenceSampler = result.spec.initializations.allSatisfy { if case .fbmReference = $0 { true } else { false } }
+                return (PhaseFigures.heatmapFigure(diagram, depth: result.spec.depths.max()!, width: result.spec.width,
+                                                   title: referenceSampler ? PhaseFigures.referenceSamplerTitle : nil, theory: theory), kind)
             case .histograms: return (SimulationFigures.histogramFigure(result, theory: theory), kind)
             default: return (SimulationFigures.differencesFigure(result, theory: theory), kind)
             }
@@ -82,7 +84,8 @@ public enum SweepFigures {
             guard table.header.contains(name) else { return nil }
             var seen: [String] = []
             for v in table.column(name) where !seen.contains(v) { seen.append(v) }
-            return seen.isEmpty ? nil : seen.joined(separator: "/")
+            // Read from the table as written: no markup (see `MathText.literal`).
+            return seen.isEmpty ? nil : MathText.literal(seen.joined(separator: "/"))
         }
         var parts: [String] = []
         if let depth = values("depth") { parts.append("L = \(depth)") }
@@ -96,8 +99,12 @@ public enum SweepFigures {
     /// (an error saying so); simulate tables draw figure 7 when every row is an fBm cell and
     /// there are several H, else figure 2 at a single depth, else the curves over depth.
     static func automaticKind(_ table: Table, isTrain: Bool, hasWeightPaths: Bool) throws -> SweepFigureKind {
-        let hursts = table.column("hurst")
-        let everyRowHasHurst = hursts.allSatisfy { Double($0) != nil }
+        // Figure 9 reads H from the hurst column; a simulate table may also have it in the init
+        // itself (`fbm-reference:0.3`, `fbm:0.3`), as `simulationResult` reads it.
+        let hursts = table.rows.indices.map { i -> Double? in
+            Double(table.value(i, "hurst")) ?? (isTrain ? nil : (try? Initialization(parsing: table.value(i, "init")))?.hurst)
+        }
+        let everyRowHasHurst = hursts.allSatisfy { $0 != nil }
         if isTrain {
             if hasWeightPaths { return .weights }
             let numeric = ["beta", "lr"].allSatisfy { table.header.contains($0) && table.column($0).allSatisfy { Double($0) != nil } }
@@ -107,7 +114,7 @@ public enum SweepFigures {
             }
             return .accuracy
         }
-        if everyRowHasHurst && Set(hursts).count > 1 { return .phase }
+        if everyRowHasHurst && Set(hursts.compactMap { $0 }).count > 1 { return .phase }
         return Set(table.column("depth")).count == 1 ? .histograms : .curves
     }
 

@@ -75,12 +75,12 @@ public enum TrainingFigures {
     /// Figure 9: the best-over-lr test accuracy over β (upward) × H (rightward), viridis,
     /// vmin 0, vmax 1, each cell annotated, ticks at the cell centres; a cell whose best run
     /// diverged is hatched and counted. `setting` (e.g. "L = 1000, d = 30, 10 epochs") heads
-    /// the subtitle.
+    /// the subtitle. `dataset` is plain text (a `_` in it is no subscript).
     public static func accuracyHeatmapFigure(_ points: [AccuracyPoint], dataset: String, setting: String = "") -> Figure {
         let grid = bestOverLearningRates(points)
         let rates = Array(Set(points.map(\.learningRate))).sorted().map { NumberFormat.text($0) }.joined(separator: ", ")
         let subtitle = (setting.isEmpty ? "" : setting + " · ") + "lr ∈ {\(rates)}"
-        var panel = HeatmapPanel(title: "\(dataset): test accuracy, best over lr", subtitle: subtitle,
+        var panel = HeatmapPanel(title: "\(MathText.literal(dataset)): test accuracy, best over lr", subtitle: subtitle,
                                  x: grid.hursts, y: grid.betas, values: grid.values, colorMap: .viridis, vmin: 0, vmax: 1,
                                  xLabel: "Hurst index H", yLabel: "β", colorbarLabel: "test accuracy",
                                  nonFinite: .color(RGBColor(0xdddddd)), annotateCells: grid.hursts.count <= 12)

@@ -637,12 +637,10 @@ public struct ReferenceLine: Hashable, Sendable {
         self.width = width
     }
 
-    var dashString: String? {
-        let d = dash.filter { $0.isFinite && $0 > 0 }
-        return d.isEmpty ? nil : d.map { SVGBuilder.f($0) }.joined(separator: " ")
-    }
+    var dashString: String? { Plots.dashString(dash) }
 }
 
+/// The `stroke-dasharray` of a dash pattern (its finite positive lengths), or nil for solid.
 func dashString(_ dash: [Double]) -> String? {
     let d = dash.filter { $0.isFinite && $0 > 0 }
     return d.isEmpty ? nil : d.map { SVGBuilder.f($0) }.joined(separator: " ")

@@ -29,15 +29,16 @@ public struct FigureSize: Hashable, Sendable, CustomStringConvertible {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         var body = Substring(t), scale = FigureSize.pixelsPerInch
         if body.hasSuffix("px") { body = body.dropLast(2); scale = 1 } else if body.hasSuffix("in") { body = body.dropLast(2) }
+        body = Substring(body.trimmingCharacters(in: .whitespaces))   // `6.5x4 in`
         let parts = body.split(separator: "x", omittingEmptySubsequences: false).flatMap {
             $0.split(separator: "×", omittingEmptySubsequences: false)
         }
-        guard parts.count == 2, let w = Double(parts[0]), let h = Double(parts[1]) else {
+        guard parts.count == 2, let w = Double(parts[0]), let h = Double(parts[1]), w.isFinite, h.isFinite else {
             throw FigureOptionError("'\(text)' is not a size: write W×H (or WxH) in inches, e.g. 6.5x4 or 6.5x4in, or in pixels, e.g. 624x384px")
         }
         let size = FigureSize(width: w * scale, height: h * scale)
-        guard w.isFinite, h.isFinite, FigureSize.accepted.contains(size.width), FigureSize.accepted.contains(size.height) else {
-            throw FigureOptionError("'\(text)' is \(NumberFormat.text(size.width))×\(NumberFormat.text(size.height)) px; each side must be from 0.5 in (48 px) to 100 in (9600 px)")
+        guard FigureSize.accepted.contains(size.width), FigureSize.accepted.contains(size.height) else {
+            throw FigureOptionError("'\(text)' is \(NumberFormat.compact(size.width))×\(NumberFormat.compact(size.height)) px; each side must be from 0.5 in (48 px) to 100 in (9600 px)")
         }
         self = size
     }
@@ -67,11 +68,11 @@ public struct FigureOptions: Hashable, Sendable {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         var body = Substring(t), scale = 1.0
         if body.hasSuffix("px") { body = body.dropLast(2) } else if body.hasSuffix("pt") { body = body.dropLast(2); scale = 4.0 / 3 }
-        guard let v = Double(body), v.isFinite else {
+        guard let v = Double(body.trimmingCharacters(in: .whitespaces)), v.isFinite else {
             throw FigureOptionError("'\(text)' is not a font size: write a number of pixels (10, 10px) or points (8pt)")
         }
         guard acceptedFontSizes.contains(v * scale) else {
-            throw FigureOptionError("'\(text)' is \(NumberFormat.text(v * scale)) px; a font size must be from 4 to 72 px")
+            throw FigureOptionError("'\(text)' is \(NumberFormat.compact(v * scale)) px; a font size must be from 4 to 72 px")
         }
         return v * scale
     }

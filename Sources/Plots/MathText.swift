@@ -5,10 +5,13 @@ import Foundation
 ///
 /// Rules (everything else is literal text):
 /// - `_x` / `^x` after a non-space character: a subscript / superscript of the token `x` —
-///   a run of letters and digits (for `^`, optionally after a sign: `L^-β`); `_{…}` / `^{…}`
-///   take everything up to the closing brace. An ASCII `-` leading a script becomes `−`.
+///   a run of letters and digits, Unicode super- and subscript digits excepted (for `^`,
+///   optionally after a sign: `L^-β`); `_{…}` / `^{…}` take everything up to the closing brace.
+///   An ASCII `-` leading a script becomes `−`.
 /// - `*` after a letter and before `(` is a superscript star (`β*(H)`).
 /// - `_` or `^` that starts no script (`a _ b`, `x_`) stays as it is.
+/// - A backslash makes the next `_`, `^`, `*` or `\` literal (`my\_data` reads `my_data`);
+///   `literal(_:)` escapes text that is not markup (file or dataset names) this way.
 ///
 /// Scripts are drawn at 70 % of the text size with `baseline-shift="sub"` / `"super"`, which
 /// every SVG renderer we target (browsers, rsvg-convert) supports; the shift is relative to
@@ -45,6 +48,11 @@ public enum MathText {
         var i = 0
         while i < chars.count {
             let c = chars[i]
+            if c == "\\", i + 1 < chars.count, MathText.escapable.contains(chars[i + 1]) {
+                append(String(chars[i + 1]), .none)
+                i += 2
+                continue
+            }
             let afterNonSpace = i > 0 && !chars[i - 1].isWhitespace
             if (c == "_" || c == "^") && afterNonSpace && i + 1 < chars.count {
                 let shift: Shift = c == "_" ? .sub : .super
@@ -56,7 +64,7 @@ public enum MathText {
                 var j = i + 1
                 if c == "^" && j < chars.count && (chars[j] == "-" || chars[j] == "+" || chars[j] == "−") { j += 1 }
                 let tokenStart = j
-                while j < chars.count && (chars[j].isLetter || chars[j].isNumber) { j += 1 }
+                while j < chars.count && MathText.isTokenCharacter(chars[j]) { j += 1 }
                 if j > tokenStart {
                     append(scriptText(String(chars[(i + 1)..<j])), shift)
                     i = j
@@ -70,6 +78,27 @@ public enum MathText {
             }
             append(String(c), .none)
             i += 1
+        }
+        return out
+    }
+
+    /// Whether `c` continues a script's token: a letter or a digit, but not a Unicode super-
+    /// or subscript digit (`h_diff²` squares h_diff, its `²` is not part of the subscript).
+    static func isTokenCharacter(_ c: Character) -> Bool {
+        guard c.isLetter || c.isNumber else { return false }
+        return !c.unicodeScalars.contains { "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉".unicodeScalars.contains($0) }
+    }
+
+    /// The characters a backslash makes literal.
+    static let escapable: Set<Character> = ["_", "^", "*", "\\"]
+
+    /// `text` escaped so that it reads as written (no scripts): for names that come from the
+    /// user, such as file or dataset names, placed into a label.
+    public static func literal(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if escapable.contains(c) { out.append("\\") }
+            out.append(c)
         }
         return out
     }

@@ -37,15 +37,20 @@ struct BoundaryComparison: Equatable {
         }
         rows = Self.shown(hursts).map { h in
             let e = point(exact, h), r = point(reference, h)
-            let difference = e.flatMap { e in r.map { $0.estimate - e.estimate } }.flatMap { $0.isFinite ? NumberFormat.fixed($0, decimals: 3) : nil } ?? ""
+            let difference = e.flatMap { e in r.map { $0.estimate - e.estimate } }.flatMap { $0.isFinite ? Self.signed($0) : nil } ?? ""
             return [NumberFormat.text(h), text(e), text(r), difference]
         }
         // Over every H both runs have (not only the rows shown).
         let pairs = hursts.compactMap { h in point(exact, h).flatMap { e in point(reference, h).map { (h, e, $0) } } }
             .filter { $0.1.estimate.isFinite && $0.2.estimate.isFinite }
         guard !pairs.isEmpty else {
-            summary = "Only the \(exact.isEmpty ? "reference" : "exact") sampler's run is here: run both stages " +
-                "(fig7 and fig7-reference) to compare."
+            if exact.isEmpty || reference.isEmpty {
+                summary = "Only the \(exact.isEmpty ? "reference" : "exact") sampler's run is here: run both stages " +
+                    "(fig7 and fig7-reference) to compare."
+            } else {
+                summary = "Both samplers ran, but no H has a crossing inside the β grid in both runs: nothing to compare " +
+                    "(run both stages on the same H, with a β grid wide enough to cross the boundary)."
+            }
             return
         }
         let disjoint = pairs.filter { _, e, r in e.interval.upper < r.interval.lower || r.interval.upper < e.interval.lower }
@@ -53,15 +58,17 @@ struct BoundaryComparison: Equatable {
         let high = pairs.filter { $0.0 > 0.5 }
         let highMean = high.isEmpty ? Double.nan : high.map { $0.2.estimate - $0.1.estimate }.reduce(0, +) / Double(high.count)
         let fewest = (exact + reference).map(\.models).min() ?? 0
-        func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + NumberFormat.fixed(x, decimals: 3) }
         summary = "Over the \(pairs.count) H of both runs the reference sampler's β* differs from the exact one's by at most " +
-            "\(signed(largest.2.estimate - largest.1.estimate)) (at H = \(NumberFormat.text(largest.0))), and the 95 % intervals " +
+            "\(Self.signed(largest.2.estimate - largest.1.estimate)) (at H = \(NumberFormat.text(largest.0))), and the 95 % intervals " +
             "are disjoint at \(disjoint.count) H" +
             (disjoint.isEmpty ? "" : " (\(disjoint.map { NumberFormat.text($0.0) }.joined(separator: ", ")))") +
-            (high.isEmpty ? "" : "; for H > 1/2 the difference is \(signed(highMean)) on average") + ". " + Self.meaning +
+            (high.isEmpty ? "" : "; for H > 1/2 the difference is \(Self.signed(highMean)) on average") + ". " + Self.meaning +
             (fewest < 10 ? " With \(fewest) models per H the percentile intervals are too narrow (a bootstrap of so few " +
                 "units under-covers), so an isolated H with disjoint intervals is weak evidence of a difference." : "")
     }
+
+    /// A difference with its sign (`+0.061`, `-0.028`), as in the table and the summary.
+    static func signed(_ x: Double) -> String { (x > 0 ? "+" : "") + NumberFormat.fixed(x, decimals: 3) }
 
     /// Why the samplers can differ, and what it means for the paper's claims.
     static let meaning = "The two samplers have the same law at H = 1/2 and differ for H > 1/2, where the reference's " +

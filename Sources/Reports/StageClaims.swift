@@ -47,10 +47,8 @@ enum StageClaims {
                 outcome.figures = [("fig7", try draw(.phase))]
                 outcome.boundary = PhaseBoundaryClaims.boundary(result)
             case .fig7Reference:
-                var figure = try draw(.phase)
-                // Same grid as figure 7: the title must say which sampler drew the weights.
-                figure.title = "Phase diagram with the reference code's fBm sampler, α_L = L^{-β}"
-                outcome.figures = [("fig7-reference", figure)]
+                // Same grid as figure 7: its title says which sampler drew the weights (PhaseFigures).
+                outcome.figures = [("fig7-reference", try draw(.phase))]
                 outcome.boundary = PhaseBoundaryClaims.boundary(result)
             default:
                 outcome.claims = MomentClaims.secondMoments(result)

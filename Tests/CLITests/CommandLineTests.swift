@@ -107,7 +107,8 @@ final class CommandLineTests: XCTestCase {
             ["reproduce", "--tiny", "--out", path("r"), "--only", "moments"],
         ]
         for command in commands {
-            for (flag, bad) in [("--size", "0x3"), ("--size", "abc"), ("--size", "10x"), ("--font-size", "0"), ("--font-size", "big")] {
+            for (flag, bad) in [("--size", "0x3"), ("--size", "abc"), ("--size", "10x"), ("--font-size", "0"), ("--font-size", "big"),
+                              ("--font-size", "-3"), ("--size", "-1x2")] {
                 let r = try run(command + [flag, bad])
                 XCTAssertEqual(r.status, 64, "\(command[0]) \(flag) \(bad): \(r.stderr)")
                 XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)

@@ -182,6 +182,20 @@ final class GridAndStoreTests: XCTestCase {
         }
     }
 
+    /// A figure-7 sweep with the reference sampler (H written in `init`, the hurst column empty)
+    /// draws as the phase diagram, as one with `init: fbm` and a hurst axis does.
+    func testReferenceSamplerTableDrawsAsThePhaseDiagram() throws {
+        let spec = small.replacingOccurrences(of: "  depth: [3, 7, 12]", with: "  depth: [7]\n  init: [fbm-reference:0.3, fbm-reference:0.7]")
+        let store = try ResultStore(directory: directory, create: true)
+        _ = try SweepRunner(plan: try plan(spec), store: store, options: SweepOptions()).run()
+        let table = try Collector.collect(store)
+        XCTAssertEqual(Set(table.rows.map { $0[table.header.firstIndex(of: "hurst")!] }), [""])
+        let (figure, kind) = try SweepFigures.figure(header: table.header, rows: table.rows)
+        XCTAssertEqual(kind, .phase)
+        // Its title names the sampler: the weights are not fBm.
+        XCTAssertEqual(figure.title, PhaseFigures.referenceSamplerTitle)
+    }
+
     /// Many workers in one process: each cell runs once (the lock is per open file).
     func testWorkersRunEachCellOnce() throws {
         let p = try plan(small.replacingOccurrences(of: "depth: [3, 7, 12]", with: "depth: 2:60:30"))

@@ -113,6 +113,9 @@ final class SpecTests: XCTestCase {
         XCTAssertThrowsError(try spec.apply(overrides: ["depht=3"])) { XCTAssertEqual(($0 as? SpecError)?.source, "--set") }
         XCTAssertThrowsError(try spec.apply(overrides: ["depth=-3"])) { XCTAssertEqual(($0 as? SpecError)?.key, "depth") }
         XCTAssertThrowsError(try spec.apply(overrides: ["depth"])) { XCTAssertTrue("\($0)".contains("key=value")) }
+        // A setting that cannot be an axis says so for a list, rather than calling it a bad number.
+        XCTAssertThrowsError(try spec.apply(overrides: ["log-every=1,2"])) { XCTAssertTrue("\($0)".contains("cannot be an axis"), "\($0)") }
+        XCTAssertThrowsError(try spec.apply(overrides: ["threads=1,2"])) { XCTAssertTrue("\($0)".contains("cannot be an axis"), "\($0)") }
     }
 
     /// Every bundled spec parses and expands; the paper-size grids have the paper's sizes.

@@ -163,6 +163,19 @@ final class BandAndAccuracyFigureTests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "class=\"cell-hatch\"").count - 1, 1)
         XCTAssertTrue(svg.contains("L = 30, d = 30, 2 epochs · lr ∈ {0.1, 1}"))
     }
+
+    /// A dataset name from a hand-written table reads as written: `my_data` is no subscript.
+    func testDatasetNameIsLiteral() throws {
+        let points = [TrainingFigures.AccuracyPoint(beta: 1, hurst: 0.5, learningRate: 0.1, accuracy: 0.9)]
+        let svg = TrainingFigures.accuracyHeatmapFigure(points, dataset: "my_data^2").svg()
+        XCTAssertTrue(svg.contains(">my_data^2: test accuracy, best over lr<"), "the title is one plain run")
+        // From a hand-written table, the dataset and setting columns read as written too.
+        let (figure, _) = try SweepFigures.figure(header: ["dataset", "beta", "hurst", "lr", "test_accuracy", "depth"],
+                                                  rows: [["my_data", "1", "0.5", "0.1", "0.9", "30_x"]])
+        let table = figure.svg()
+        XCTAssertTrue(table.contains(">my_data: test accuracy, best over lr<"), table)
+        XCTAssertTrue(table.contains("L = 30_x · lr"), table)
+    }
 }
 
 final class PhaseFigureNonFiniteTests: XCTestCase {

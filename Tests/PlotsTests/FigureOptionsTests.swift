@@ -7,6 +7,9 @@ final class FigureOptionsTests: XCTestCase {
         XCTAssertEqual(try FigureSize(parsing: "6.5×4in"), FigureSize(width: 624, height: 384))
         XCTAssertEqual(try FigureSize(parsing: "800x600px"), FigureSize(width: 800, height: 600))
         XCTAssertEqual(try FigureSize(parsing: " 3X2 "), FigureSize(width: 288, height: 192))
+        XCTAssertEqual(try FigureSize(parsing: "6.5x4 in"), FigureSize(width: 624, height: 384))
+        XCTAssertEqual(try FigureSize(parsing: "800x600 px"), FigureSize(width: 800, height: 600))
+        XCTAssertEqual(try FigureOptions.fontSize(parsing: "9 pt"), 12)
         for bad in ["0x3", "abc", "10x", "x4", "6.5x4x3", "-1x2", "nanx2", "infx2", "200x2", "10x10cm", "40x40px"] {
             XCTAssertThrowsError(try FigureSize(parsing: bad), bad) { error in
                 XCTAssertTrue("\(error)".contains("'\(bad)'"), "\(error)")
@@ -15,6 +18,10 @@ final class FigureOptionsTests: XCTestCase {
         XCTAssertEqual(try FigureOptions.fontSize(parsing: "10"), 10)
         XCTAssertEqual(try FigureOptions.fontSize(parsing: "9pt"), 12)
         for bad in ["0", "big", "100", "-3"] { XCTAssertThrowsError(try FigureOptions.fontSize(parsing: bad), bad) }
+        // Messages state sizes briefly, and a non-number is not called a size in px.
+        XCTAssertThrowsError(try FigureOptions.fontSize(parsing: "1000pt")) { XCTAssertTrue("\($0)".contains("is 1333 px;"), "\($0)") }
+        XCTAssertThrowsError(try FigureSize(parsing: "nanxnan")) { XCTAssertTrue("\($0)".contains("is not a size"), "\($0)") }
+        XCTAssertThrowsError(try FigureSize(parsing: "0.1x0.1in")) { XCTAssertTrue("\($0)".contains("is 9.6×9.6 px;"), "\($0)") }
     }
 
     func panels() -> [Panel] {

@@ -51,4 +51,21 @@ final class FigureTests: XCTestCase {
         _ = try parseSVG(Figure(panels: [.line(p)], plotWidth: .nan, plotHeight: -5).svg())
         _ = try parseSVG(Figure(panels: []).svg())
     }
+
+    /// --size and --font-size at their bounds, on figures with no panel, empty cells only, or a
+    /// heatmap of NaN: a well-formed document of the size asked (or larger, never smaller).
+    func testOptionsAtTheirBoundsOnDegenerateFigures() throws {
+        let nanMap = HeatmapPanel(title: "all_NaN <&>", x: [0.5], y: [1], values: [[.nan]])
+        let figures = [Figure(title: "no panels", panels: []), Figure(title: "empty", rows: [[.empty, .empty]]),
+                       Figure(title: "a_b", panels: [.heatmap(nanMap)])]
+        for figure in figures {
+            for options in [FigureOptions(size: FigureSize(width: 48, height: 48), fontSize: 72),
+                            FigureOptions(size: FigureSize(width: 9600, height: 9600), fontSize: 4)] {
+                let doc = try parseSVG(figure.applying(options).svg())
+                let svg = try XCTUnwrap(doc.elements("svg").first)
+                let w = try XCTUnwrap(Double(svg.attributes["width"]!)), h = try XCTUnwrap(Double(svg.attributes["height"]!))
+                XCTAssertTrue(w.isFinite && h.isFinite && w >= options.size!.width && h >= options.size!.height, "\(w)×\(h)")
+            }
+        }
+    }
 }

@@ -15,6 +15,9 @@ final class MathTextTests: XCTestCase {
         XCTAssertEqual(MathText.svg("‖h_L‖/‖h_0‖", size: 10), "‖h" + sub("L") + "‖/‖h" + sub("0") + "‖")
         XCTAssertEqual(MathText.svg("10^{3}", size: 11), "10" + sup("3", "7.7"))
         XCTAssertEqual(MathText.svg("α_L = L^{-1/2}", size: 10), "α" + sub("L") + " = L" + sup("−1/2"))
+        // A Unicode square after a script squares the whole symbol: it is not part of the script.
+        XCTAssertEqual(MathText.svg("√E[h_diff²]", size: 10), "√E[h" + sub("diff") + "²]")
+        XCTAssertEqual(MathText.svg("x_1₂", size: 10), "x" + sub("1") + "₂")
     }
 
     func testLiteralUnderscoresAndCarets() {
@@ -24,6 +27,17 @@ final class MathTextTests: XCTestCase {
         XCTAssertEqual(MathText.svg("a^ b", size: 10), "a^ b")
         XCTAssertEqual(MathText.svg("2*3", size: 10), "2*3")
         XCTAssertEqual(MathText.svg("x_{open", size: 10), "x_{open")   // no closing brace: literal
+    }
+
+    func testBackslashMakesMarkupLiteral() {
+        XCTAssertEqual(MathText.svg(#"my\_data"#, size: 10), "my_data")
+        XCTAssertEqual(MathText.svg(#"a\^b β\*(H) c\\d e\f"#, size: 10), #"a^b β*(H) c\d e\f"#)
+        // `literal` escapes user text (file names, dataset names) so it reads as written.
+        for name in ["my_data", "run^2", "x_{1}", "β*(H)", #"C:\dir\a_b"#, "plain", "a_b^c"] {
+            XCTAssertEqual(MathText.plain(MathText.literal(name)), name)
+            XCTAssertEqual(MathText.runs(MathText.literal(name)).map(\.shift), [.none])
+        }
+        XCTAssertEqual(MathText.svg("h_L of " + MathText.literal("my_data"), size: 10), "h" + sub("L") + " of my_data")
     }
 
     func testEscapingStaysEscaped() {

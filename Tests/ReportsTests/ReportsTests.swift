@@ -95,8 +95,8 @@ final class ReportsTests: XCTestCase {
         }
         let comparison = BoundaryComparison(exact: [point(0.2, 0.45), point(0.8, 0.70), point(0.9, 0.80)],
                                             reference: [point(0.2, 0.46), point(0.8, 0.75)])
-        XCTAssertEqual(comparison.rows, [["0.2", "0.45 [0.44, 0.46]", "0.46 [0.45, 0.47]", "0.01"],
-                                         ["0.8", "0.7 [0.69, 0.71]", "0.75 [0.74, 0.76]", "0.05"],
+        XCTAssertEqual(comparison.rows, [["0.2", "0.45 [0.44, 0.46]", "0.46 [0.45, 0.47]", "+0.01"],
+                                         ["0.8", "0.7 [0.69, 0.71]", "0.75 [0.74, 0.76]", "+0.05"],
                                          ["0.9", "0.8 [0.79, 0.81]", "not run", ""]])
         XCTAssertTrue(comparison.summary.hasPrefix("Over the 2 H of both runs the reference sampler's β* differs from the exact one's by at most +0.05 (at H = 0.8), and the 95 % intervals are disjoint at 1 H (0.8); for H > 1/2 the difference is +0.05 on average."), comparison.summary)
 
@@ -108,6 +108,14 @@ final class ReportsTests: XCTestCase {
         XCTAssertEqual(shown.last, hursts.last)
         XCTAssertEqual(shown, stride(from: 0, through: 50, by: 5).map { hursts[$0] })
         XCTAssertEqual(BoundaryComparison.shown(Array(hursts.prefix(9))), Array(hursts.prefix(9)))
+
+        // Both samplers ran, but no H has a crossing in both: the summary says so, not that a run is missing.
+        let noCrossing = BoundaryComparison(exact: [point(0.2, .nan), point(0.8, 0.7)], reference: [point(0.2, 0.46), point(0.8, .nan)])
+        XCTAssertEqual(noCrossing.rows[0][1], "no crossing in the β grid")
+        XCTAssertFalse(noCrossing.summary.contains("Only the"), noCrossing.summary)
+        XCTAssertTrue(noCrossing.summary.contains("no H has a crossing inside the β grid in both runs"), noCrossing.summary)
+        let disjointH = BoundaryComparison(exact: [point(0.2, 0.45)], reference: [point(0.8, 0.75)])
+        XCTAssertTrue(disjointH.summary.contains("no H has a crossing inside the β grid in both runs"), disjointH.summary)
 
         // In the report: the table sits in figure 7's section, in both formats; without any
         // figure-7 boundary there is none.
