@@ -1,8 +1,24 @@
 // Word → uniform value transforms used by `RandomStream.fillUniform`.
 
-/// Uniform Float in [low, high) from the top 24 bits of each word.
-struct UniformFloatTransform: WordTransform {
+/// A transform that makes one Float of each word, lane by lane: a unit of 16 words is
+/// `convert` of each half, stored in order.
+protocol LanewiseFloatTransform: WordTransform where Value == Float {
+    func convert(_ w: SIMD8<UInt32>) -> SIMD8<Float>
+}
+
+extension LanewiseFloatTransform {
     static var wordsPerValue: Int { 1 }
+
+    @inline(__always)
+    func writeUnit(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>, to out: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeMutableRawPointer(out)
+        raw.storeBytes(of: convert(a), as: SIMD8<Float>.self)
+        raw.storeBytes(of: convert(b), toByteOffset: 32, as: SIMD8<Float>.self)
+    }
+}
+
+/// Uniform Float in [low, high) from the top 24 bits of each word.
+struct UniformFloatTransform: LanewiseFloatTransform {
     let low: SIMD8<Float>
     let width: SIMD8<Float>
     let cap: SIMD8<Float>
@@ -20,20 +36,12 @@ struct UniformFloatTransform: WordTransform {
         let v = mulAdd(u, width, low)
         return v.replacing(with: cap, where: v .> cap)
     }
-
-    @inline(__always)
-    func writeUnit(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>, to out: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeMutableRawPointer(out)
-        raw.storeBytes(of: convert(a), as: SIMD8<Float>.self)
-        raw.storeBytes(of: convert(b), toByteOffset: 32, as: SIMD8<Float>.self)
-    }
 }
 
 /// The same values as `UniformFloatTransform` with one multiply fewer per value, for ranges
 /// whose width·2⁻²⁴ is a normal Float: (w >> 8)·(width·2⁻²⁴) is then exactly
 /// ((w >> 8)·2⁻²⁴)·width, so the multiply-add rounds the same real number.
-struct PrescaledUniformFloatTransform: WordTransform {
-    static var wordsPerValue: Int { 1 }
+struct PrescaledUniformFloatTransform: LanewiseFloatTransform {
     let low: SIMD8<Float>
     let scaledWidth: SIMD8<Float>
     let cap: SIMD8<Float>
@@ -52,13 +60,6 @@ struct PrescaledUniformFloatTransform: WordTransform {
     func convert(_ w: SIMD8<UInt32>) -> SIMD8<Float> {
         let v = mulAdd(toFloat(unsafeBitCast(w &>> 8, to: SIMD8<Int32>.self)), scaledWidth, low)
         return v.replacing(with: cap, where: v .> cap)
-    }
-
-    @inline(__always)
-    func writeUnit(_ a: SIMD8<UInt32>, _ b: SIMD8<UInt32>, to out: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeMutableRawPointer(out)
-        raw.storeBytes(of: convert(a), as: SIMD8<Float>.self)
-        raw.storeBytes(of: convert(b), toByteOffset: 32, as: SIMD8<Float>.self)
     }
 }
 
